@@ -1,0 +1,410 @@
+package checks
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/sockdoctor/sockdoctor/entitlements"
+)
+
+// App group rules. Facts: Apple's documentation pages "App Groups
+// Entitlement", "Configuring app groups" and "Accessing app group
+// containers" (macOS 15 and later), and Apple Developer Forums thread 721701.
+
+var groupNotTeamPrefixed = register(&Rule{
+	ID:       "group-id-not-team-prefixed",
+	Severity: SeverityWarning,
+	Title:    "App group ID without the Team ID prefix",
+	Summary:  "A claimed app group neither starts with the signing Team ID nor is authorised by an embedded provisioning profile.",
+	Doc: `## group-id-not-team-prefixed
+
+**Meaning.** The entitlements claim an app group whose ID does not start with the
+signing team's Team ID (` + "`TEAMID.name`" + `), and no embedded provisioning profile
+authorises it. This covers iOS-style ` + "`group.name`" + ` IDs in a source file (the
+profile that must authorise them is only known once the app is signed) and IDs
+with neither form, such as ` + "`com.example.shared`" + `.
+
+**Why macOS behaves so.** macOS 15 and later protect group containers. The
+system lets an app into ` + "`~/Library/Group Containers/<group-id>/`" + ` without asking
+only when the app comes from the Mac App Store or TestFlight, when the group ID
+starts with the app's Team ID, or when an embedded provisioning profile lists
+the group. Otherwise the user sees "“App” would like to access data from other
+apps", and macOS 26 logs ` + "`containermanagerd ... REJECTED ... should be prefixed by requestor's team ID`" + `.
+A socket in that container is unusable until the user agrees, and a background
+helper cannot ask. App Store Connect also rejects group IDs that do not start
+with the Team ID (ITMS-90286) unless the profile authorises them. Code that is
+not sandboxed still meets the prompt on macOS 15 and later.
+
+**Evidence.** The ` + "`com.apple.security.application-groups`" + ` array, the signing
+Team ID (or ` + "`$(TeamIdentifierPrefix)`" + `, ` + "`$(AppIdentifierPrefix)`" + ` and
+` + "`$(DEVELOPMENT_TEAM).`" + ` placeholders in a source file, which Xcode expands to the
+team prefix), and the groups of the embedded provisioning profile.
+
+**Workaround.**
+- Mac App Store: prefix the group with the Team ID, or register a
+  ` + "`group.`" + ` ID in the developer portal so the distribution profile lists it.
+- Developer ID: prefix the group with the Team ID (no registration needed), or
+  embed a Developer ID provisioning profile that lists the ` + "`group.`" + ` ID.
+- Development: the development profile must list ` + "`group.`" + ` IDs; ad-hoc signed
+  builds have no team and always meet the prompt.
+
+**Sources.** Apple documentation "App Groups Entitlement", "Configuring app
+groups", "Accessing app group containers"; Apple Developer Forums thread 721701;
+xykong/flux-markdown issue 13 and steipete/CodexBar issue 121 (the
+containermanagerd message).`,
+	Workarounds: map[Distribution][]string{
+		DistributionMAS:         {"prefix the group ID with your Team ID, or register the group. ID so the distribution profile lists it"},
+		DistributionDeveloperID: {"prefix the group ID with your Team ID, or embed a Developer ID provisioning profile that lists the group. ID"},
+		DistributionDevelopment: {"use a Team-ID-prefixed group, or a development profile that lists the group. ID"},
+	},
+	References: []string{
+		"https://developer.apple.com/documentation/bundleresources/entitlements/com.apple.security.application-groups",
+		"https://developer.apple.com/documentation/xcode/configuring-app-groups",
+	},
+})
+
+var groupTeamMismatch = register(&Rule{
+	ID:       "group-team-mismatch",
+	Severity: SeverityError,
+	Title:    "App group or nested code from another team",
+	Summary:  "A group ID's Team ID prefix differs from the signing team, or nested code is signed by a different team than the app.",
+	Doc: `## group-team-mismatch
+
+**Meaning.** A claimed app group starts with a Team ID (` + "`ABCDE12345.name`" + `) that
+is not the team that signs the code, or a piece of nested code in a bundle is
+signed by a different team than the main app.
+
+**Why macOS behaves so.** A group container belongs to the team whose ID
+prefixes the group. Code signed by another team is not let in (macOS 15 and
+later prompt or refuse; App Store Connect rejects the upload), and Apple's
+policy is that Unix sockets carry IPC only between components of one team's
+product. So an extension, XPC service or helper signed by another team cannot
+share the app's group container or the socket inside it.
+
+**Evidence.** The ` + "`TEAMID.`" + ` prefix of each group, the Team ID of the code
+signature (or, for a source file, ` + "`com.apple.developer.team-identifier`" + ` and the
+prefix of ` + "`com.apple.application-identifier`" + `), and for bundles the Team ID of
+every nested executable.
+
+**Workaround.** The same for every channel: sign the app and all its nested
+code with one team, and prefix shared groups with that team's ID. Code from
+another team (another company's agent or server) cannot join your group; talk
+to it through an interface it offers, such as a loopback TCP port with
+` + "`com.apple.security.network.client`" + `.
+
+**Sources.** Apple documentation "App Groups Entitlement" and "Accessing app
+group containers"; Apple Developer Forums thread 788364 ("Access Unix Socket
+from App Sandbox").`,
+	Workarounds: map[Distribution][]string{
+		DistributionUnknown: {"sign the app and every nested executable with one team and prefix shared groups with that Team ID"},
+	},
+	References: []string{
+		"https://developer.apple.com/documentation/bundleresources/entitlements/com.apple.security.application-groups",
+		"https://developer.apple.com/forums/thread/788364",
+	},
+})
+
+var groupNotInProfile = register(&Rule{
+	ID:       "group-not-in-profile",
+	Severity: SeverityError,
+	Title:    "App group not authorised by the provisioning profile",
+	Summary:  "The embedded provisioning profile does not list a claimed app group.",
+	Doc: `## group-not-in-profile
+
+**Meaning.** The code embeds a provisioning profile, and that profile does not
+authorise one of the app groups the entitlements claim.
+
+**Why macOS behaves so.** A ` + "`group.`" + `-style ID (and any ID without the Team ID
+prefix) is valid on macOS only when a provisioning profile lists it (supported
+since February 2025). Without that, macOS 15 and later prompt the user or
+refuse the container. For the Mac App Store, App Store Connect checks every
+entitlement against the profile and rejects the upload with ITMS-90288.
+Team-ID-prefixed groups need no profile outside the store, so for Developer ID
+and development builds this rule only reports groups without that prefix.
+
+**Evidence.** The ` + "`com.apple.security.application-groups`" + ` array of the signed
+entitlements and the same key in the ` + "`Entitlements`" + ` dictionary of
+` + "`Contents/embedded.provisionprofile`" + `.
+
+**Workaround.**
+- Mac App Store: add the group to the App ID in the developer portal and
+  regenerate the distribution profile.
+- Developer ID and development: add the group to the App ID and regenerate
+  the profile, or switch to a Team-ID-prefixed group, which needs none.
+
+**Sources.** Apple documentation "Configuring app groups" and "Accessing app
+group containers"; App Store Connect upload error ITMS-90288.`,
+	Workarounds: map[Distribution][]string{
+		DistributionMAS:         {"add the group to the App ID in the developer portal and regenerate the distribution profile"},
+		DistributionDeveloperID: {"add the group to the App ID and regenerate the profile, or use a Team-ID-prefixed group, which needs no profile"},
+		DistributionDevelopment: {"add the group to the App ID and regenerate the development profile, or use a Team-ID-prefixed group"},
+	},
+	References: []string{"https://developer.apple.com/documentation/xcode/configuring-app-groups"},
+})
+
+var groupPathBudget = register(&Rule{
+	ID:       "group-path-budget",
+	Severity: SeverityWarning,
+	Title:    "App group ID too long for a socket path",
+	Summary:  "A socket in the group container would not fit in sun_path for a long user name.",
+	Doc: `## group-path-budget
+
+**Meaning.** A socket placed in this group's container would have a path of
+104 bytes or more for a user with a long short name, so it cannot be used with
+a plain ` + "`sockaddr_un`" + `.
+
+**Why macOS behaves so.** ` + "`sockaddr_un.sun_path`" + ` is 104 bytes on Darwin: 103
+usable bytes and a NUL (xnu ` + "`bsd/sys/un.h`" + `). Go's ` + "`syscall`" + ` rejects longer
+paths with EINVAL and C code that copies into ` + "`sun_path`" + ` truncates them. A
+socket in ` + "`/Users/<user>/Library/Group Containers/<group-id>/<name>`" + ` takes
+34 bytes plus the lengths of the user name, the group ID and the socket name,
+so those three must add up to at most 69 bytes. Apple's App Groups
+documentation asks for short group IDs for this reason.
+
+**Evidence.** Each claimed group ID (with ` + "`$(TeamIdentifierPrefix)`" + `-style
+placeholders counted as an 11-byte ` + "`TEAMID.`" + ` prefix), the user-name length
+(` + "`--user-name-length`" + `, default 27 bytes: a 27-character name broke RocketSim's
+group socket) and the socket name (` + "`--socket-name`" + `, default ` + "`ipc.sock`" + `).
+
+**Workaround.** The same for every channel: shorten the group ID or the socket
+name, put the socket in a short subfolder-free path of the container, or build
+the address by hand: the kernel accepts up to 253 path bytes
+(` + "`SOCK_MAXADDRLEN`" + `) when the caller sets ` + "`sun_len`" + ` itself.
+
+**Sources.** xnu ` + "`bsd/sys/un.h`" + ` and ` + "`bsd/kern/uipc_syscalls.c`" + `; Go
+` + "`src/syscall/syscall_bsd.go`" + `; Apple Developer Forums thread 817602; Apple
+documentation "App Groups Entitlement"; AvdLee/RocketSimApp issue 1034.`,
+	Workarounds: map[Distribution][]string{
+		DistributionUnknown: {
+			"shorten the group ID or the socket name",
+			"build the sockaddr_un by hand with sun_len set: the kernel accepts paths up to 253 bytes",
+		},
+	},
+	References: []string{"https://developer.apple.com/forums/thread/817602"},
+})
+
+func init() {
+	singleTargetChecks = append(singleTargetChecks, checkGroupPrefixes, checkGroupProfile, checkGroupPathBudget)
+}
+
+// teamIDPrefix matches a group ID that starts with a Team ID: ten upper-case
+// letters or digits and a dot.
+var teamIDPrefix = regexp.MustCompile(`^[A-Z0-9]{10}\.`)
+
+// teamPlaceholders are the build settings Xcode expands to the team prefix,
+// with the number of bytes each expands to.
+var teamPlaceholders = []struct {
+	prefix string
+	bytes  int
+}{
+	{"$(TeamIdentifierPrefix)", 11},
+	{"$(AppIdentifierPrefix)", 11},
+	{"${TeamIdentifierPrefix}", 11},
+	{"${AppIdentifierPrefix}", 11},
+	{"$(DEVELOPMENT_TEAM).", 11},
+	{"${DEVELOPMENT_TEAM}.", 11},
+}
+
+// groupForm classifies how a group ID names its owner.
+type groupForm int
+
+const (
+	groupTeamPrefixed       groupForm = iota // ABCDE12345.name
+	groupTeamPlaceholder                     // $(TeamIdentifierPrefix)name
+	groupIOSStyle                            // group.name
+	groupUnresolved                          // starts with another placeholder
+	groupWithoutOwnerPrefix                  // com.example.name
+)
+
+func classifyGroup(id string) groupForm {
+	for _, p := range teamPlaceholders {
+		if strings.HasPrefix(id, p.prefix) {
+			return groupTeamPlaceholder
+		}
+	}
+	switch {
+	case teamIDPrefix.MatchString(id):
+		return groupTeamPrefixed
+	case strings.HasPrefix(id, "group."):
+		return groupIOSStyle
+	case strings.HasPrefix(id, "$(") || strings.HasPrefix(id, "${"):
+		return groupUnresolved
+	}
+	return groupWithoutOwnerPrefix
+}
+
+// expectedTeam returns the team the code is signed by: the signature's Team
+// ID, else the team entitlements of a source file. It returns "" when
+// neither is known.
+func expectedTeam(t StaticTarget) (team, source string) {
+	if t.TeamID != "" {
+		return t.TeamID, "the code signature"
+	}
+	if v, ok := t.Entitlements[entitlements.KeyTeamIdentifier].(string); ok && teamIDPrefix.MatchString(v+".") && len(v) == 10 {
+		return v, entitlements.KeyTeamIdentifier
+	}
+	if v, ok := t.Entitlements[entitlements.KeyApplicationID].(string); ok && teamIDPrefix.MatchString(v) {
+		return v[:10], entitlements.KeyApplicationID
+	}
+	return "", ""
+}
+
+// profileAuthorises reports whether the profile's group list covers id. A
+// profile entry may end in "*" to cover every ID with that prefix.
+func profileAuthorises(t StaticTarget, id string) bool {
+	if !t.HasProfile {
+		return false
+	}
+	for _, g := range t.ProfileGroups {
+		if g == id {
+			return true
+		}
+		if prefix, ok := strings.CutSuffix(g, "*"); ok && strings.HasPrefix(id, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+func checkGroupPrefixes(t StaticTarget, opts StaticOptions) []StaticFinding {
+	var out []StaticFinding
+	team, teamSource := expectedTeam(t)
+	key := entitlements.KeyApplicationGroups
+
+	for _, id := range claimedGroups(t.Entitlements) {
+		switch classifyGroup(id) {
+		case groupTeamPrefixed:
+			if team != "" && id[:10] != team {
+				msg := fmt.Sprintf("app group %q is prefixed with Team ID %s, but %s is signed by team %s (from %s): its container belongs to another team",
+					id, id[:10], describe(t), team, teamSource)
+				out = append(out, newStatic(groupTeamMismatch, t, opts, key, id, msg,
+					"group prefix: "+id[:10], "signing team: "+team+" ("+teamSource+")"))
+			}
+
+		case groupIOSStyle, groupWithoutOwnerPrefix:
+			if profileAuthorises(t, id) {
+				continue
+			}
+			out = append(out, newStatic(groupNotTeamPrefixed, t, opts, key, id,
+				groupPrefixMessage(t, id, team), groupPrefixEvidence(t, id, team)...))
+		}
+	}
+	return out
+}
+
+// groupPrefixMessage explains why id will meet the macOS 15 container prompt.
+func groupPrefixMessage(t StaticTarget, id, team string) string {
+	var b strings.Builder
+	if classifyGroup(id) == groupIOSStyle {
+		fmt.Fprintf(&b, "app group %q is a group.-style ID, which macOS accepts without a prompt only when an embedded provisioning profile lists it", id)
+		if t.Kind == "entitlements-file" {
+			b.WriteString("; a source file carries no profile, so check that the signed app embeds one")
+		} else if t.HasProfile {
+			b.WriteString("; the embedded profile does not list it")
+		} else {
+			b.WriteString("; the code embeds no profile")
+		}
+	} else {
+		fmt.Fprintf(&b, "app group %q starts with neither a Team ID nor \"group.\": macOS 15 and later prompt before opening its container, and App Store Connect rejects it (ITMS-90286)", id)
+	}
+	if team != "" {
+		fmt.Fprintf(&b, "; use %s.%s instead", team, strings.TrimPrefix(id, "group."))
+	}
+	if !isSandboxed(t.Entitlements) {
+		b.WriteString(" (the code is not sandboxed, but macOS 15 and later apply the prompt to it as well)")
+	}
+	return b.String()
+}
+
+func groupPrefixEvidence(t StaticTarget, id, team string) []string {
+	evidence := []string{"group: " + id}
+	if team != "" {
+		evidence = append(evidence, "signing team: "+team)
+	}
+	switch {
+	case t.HasProfile:
+		evidence = append(evidence, "profile groups: "+strings.Join(t.ProfileGroups, ", "))
+	case t.Kind == "entitlements-file":
+		evidence = append(evidence, "provisioning profile: none in a source file")
+	default:
+		evidence = append(evidence, "provisioning profile: none embedded")
+	}
+	return evidence
+}
+
+func checkGroupProfile(t StaticTarget, opts StaticOptions) []StaticFinding {
+	if !t.HasProfile {
+		return nil
+	}
+	var out []StaticFinding
+	team, _ := expectedTeam(t)
+	for _, id := range claimedGroups(t.Entitlements) {
+		form := classifyGroup(id)
+		if form == groupUnresolved || form == groupTeamPlaceholder || profileAuthorises(t, id) {
+			continue
+		}
+		ownTeamPrefix := form == groupTeamPrefixed && (team == "" || id[:10] == team)
+		if ownTeamPrefix && opts.distribution() != DistributionMAS {
+			continue
+		}
+		listed := "no app groups"
+		if len(t.ProfileGroups) > 0 {
+			listed = quoteList(t.ProfileGroups)
+		}
+		msg := fmt.Sprintf("app group %q is not authorised by the embedded provisioning profile, which lists %s", id, listed)
+		out = append(out, newStatic(groupNotInProfile, t, opts, entitlements.KeyApplicationGroups, id, msg,
+			"group: "+id, "profile groups: "+listed))
+	}
+	return out
+}
+
+// groupContainerOverhead is the length of "/Users/" + "/Library/Group
+// Containers/" + "/": the bytes of a group container socket path that are
+// neither the user name, the group ID nor the socket name.
+const groupContainerOverhead = len("/Users/") + len("/Library/Group Containers/") + len("/")
+
+// maxSocketPathBytes is the longest path sun_path holds, without its NUL.
+const maxSocketPathBytes = 103
+
+func checkGroupPathBudget(t StaticTarget, opts StaticOptions) []StaticFinding {
+	var out []StaticFinding
+	user := opts.userNameLength()
+	name := opts.socketName()
+	for _, id := range claimedGroups(t.Entitlements) {
+		groupBytes, ok := expandedGroupLength(id)
+		if !ok {
+			continue
+		}
+		total := groupContainerOverhead + user + groupBytes + len(name)
+		if total <= maxSocketPathBytes {
+			continue
+		}
+		left := maxSocketPathBytes - groupContainerOverhead - user - groupBytes
+		msg := fmt.Sprintf("a socket %q in the container of app group %q would take %d bytes for a %d-byte user name, over the %d that sun_path holds; %d bytes are left for the socket name",
+			name, id, total, user, maxSocketPathBytes, max(left, 0))
+		out = append(out, newStatic(groupPathBudget, t, opts, entitlements.KeyApplicationGroups, id, msg,
+			fmt.Sprintf("path: /Users/<%d bytes>/Library/Group Containers/%s/%s", user, id, name),
+			fmt.Sprintf("group ID: %d bytes", groupBytes),
+			fmt.Sprintf("budget: user name + group ID + socket name <= %d bytes", maxSocketPathBytes-groupContainerOverhead)))
+	}
+	return out
+}
+
+// expandedGroupLength returns the length of id once signed: team prefix
+// placeholders count as their expansion. ok is false when id holds another
+// placeholder, whose length is unknown.
+func expandedGroupLength(id string) (n int, ok bool) {
+	for _, p := range teamPlaceholders {
+		if rest, found := strings.CutPrefix(id, p.prefix); found {
+			if len(placeholders(rest)) > 0 {
+				return 0, false
+			}
+			return p.bytes + len(rest), true
+		}
+	}
+	if len(placeholders(id)) > 0 {
+		return 0, false
+	}
+	return len(id), true
+}
