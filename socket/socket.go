@@ -2,7 +2,25 @@
 // and App Sandbox see it: the resolved path, its length against sun_path, its
 // type, mode and owner, where it sits relative to the app's containers, and
 // what a test connect returns.
+//
+// Sources for the macOS behaviour it models: the App Sandbox profile
+// application.sb (macOS 14.4 and 26.6) matches network-outbound and
+// network-bind against the resolved path, so /tmp is seen as /private/tmp and
+// symlinks are followed first; xnu bsd/sys/un.h sizes sun_path at 104 bytes.
+//
+// Everything except the test connect is plain path and file inspection, so it
+// runs on Linux too. There, paths are reported in their macOS form
+// (/private/tmp/...) while the host's own files are read.
 package socket
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
 
 // Location classifies a resolved socket path relative to the places the App
 // Sandbox profile lets an app reach. The values are part of the JSON report.
@@ -34,8 +52,192 @@ const (
 	DialTimeout          DialResult = "timeout"
 	DialPathTooLong      DialResult = "path-too-long"
 	DialSkipped          DialResult = "skipped"
+
+	// DialNotPermitted is EPERM. On macOS it means the sandbox or another
+	// mandatory access control denied the connect (Apple DTS), never that the
+	// server is not running.
+	DialNotPermitted DialResult = "not-permitted"
+	// DialFailed is any other error, such as ELOOP or EINVAL. Dial.Errno and
+	// Dial.Error carry the details.
+	DialFailed DialResult = "failed"
 )
 
 // SunPathSize is the size of sockaddr_un.sun_path on Darwin: 103 usable bytes
 // plus the terminating NUL (xnu bsd/sys/un.h).
 const SunPathSize = 104
+
+// Operations the sandbox checks on a Unix socket path: connect(2) is
+// network-outbound and bind(2) is network-bind.
+const (
+	OperationConnect = "connect"
+	OperationBind    = "bind"
+)
+
+// DefaultTimeout is the test connect's timeout when Options.Timeout is zero.
+const DefaultTimeout = 2 * time.Second
+
+// Options describe the app whose view of the socket Inspect reports.
+type Options struct {
+	Home      string        // home folder that holds the containers; default: the current user's
+	BundleID  string        // the app's bundle ID, which names its own container
+	Groups    []string      // application groups the app claims
+	TeamID    string        // the app's Team ID, compared with group prefixes
+	Operation string        // OperationConnect (default) or OperationBind
+	Dial      bool          // make a test connect
+	Timeout   time.Duration // test connect timeout; default DefaultTimeout
+}
+
+// Hop is one symlink followed while resolving a path: From is the link and To
+// the path it leads to, both in their macOS form.
+type Hop struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// Dial is the outcome of a test connect.
+type Dial struct {
+	Result DialResult `json:"result"`
+	Errno  string     `json:"errno,omitempty"` // symbolic name, such as "ECONNREFUSED"
+	Error  string     `json:"error,omitempty"`
+	// ServerType is the server's socket type ("datagram" or "seqpacket")
+	// found by a second connect after a wrong-type result.
+	ServerType string `json:"server_type,omitempty"`
+}
+
+// Info is what Inspect found about one socket path.
+type Info struct {
+	Path           string   `json:"path"`          // as given, after ~ expansion
+	ResolvedPath   string   `json:"resolved_path"` // macOS form, symlinks followed
+	PathBytes      int      `json:"path_bytes"`    // length of ResolvedPath in bytes
+	Location       Location `json:"location"`
+	LocationDetail string   `json:"location_detail"` // one sentence, such as "group container of ... (another team)"
+	Exists         bool     `json:"exists"`
+	Type           string   `json:"type"`  // socket, file, directory, symlink, missing or other
+	Mode           string   `json:"mode"`  // ls style, such as "srwxr-xr-x"; empty when missing
+	Owner          string   `json:"owner"` // user name, or the uid when it has no name
+	Dial           Dial     `json:"dial"`
+
+	// GivenPathBytes is the length of the path as given. A client passes this
+	// path to connect(2), so it is what must fit sun_path. It can be shorter
+	// than PathBytes: /tmp/x resolves to /private/tmp/x.
+	GivenPathBytes int    `json:"given_path_bytes,omitempty"`
+	Hops           []Hop  `json:"hops,omitempty"`
+	ResolveError   string `json:"resolve_error,omitempty"` // symlink loop or too many hops
+	ContainerID    string `json:"container_id,omitempty"`  // bundle ID or group ID of the enclosing container
+	GroupTeamID    string `json:"group_team_id,omitempty"` // Team ID prefix of that group
+	SameTeam       bool   `json:"same_team,omitempty"`     // GroupTeamID equals Options.TeamID
+	SpecialSocket  string `json:"special_socket,omitempty"`
+	TempKind       string `json:"temp_kind,omitempty"`    // which temporary folder, for LocationTmp
+	BlockingDir    string `json:"blocking_dir,omitempty"` // first parent folder the user cannot search
+	Writable       bool   `json:"writable,omitempty"`     // connect: the socket; bind: its parent folder
+}
+
+// Inspect resolves path, classifies where it sits, reads its file status and,
+// with opts.Dial, makes a test connect that sends nothing.
+//
+// It returns an error only for unusable input: an empty path, a path with a
+// NUL byte, an unknown operation, a negative timeout or a relative home.
+// Problems with the path itself (missing, a symlink loop, no permission) are
+// reported in Info.
+func Inspect(path string, opts Options) (*Info, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	given, err := expandPath(path, opts.Home)
+	if err != nil {
+		return nil, err
+	}
+
+	info := &Info{Path: given, GivenPathBytes: len(given)}
+	res := resolveHost(given)
+	info.ResolvedPath = res.macPath
+	info.PathBytes = len(res.macPath)
+	info.Hops = res.hops
+	if res.err != nil {
+		info.ResolveError = res.err.Error()
+	}
+
+	// The home folder goes through the same resolution so that a symlinked
+	// home on the host still matches the resolved socket path.
+	opts.Home = resolveHost(opts.Home).macPath
+	loc, detail := Classify(info.ResolvedPath, opts)
+	info.Location = loc
+	info.LocationDetail = detail.Detail
+	info.ContainerID = detail.ContainerID
+	info.GroupTeamID = detail.GroupTeamID
+	info.SameTeam = detail.SameTeam
+	info.SpecialSocket = detail.SpecialSocket
+	info.TempKind = detail.TempKind
+
+	readFileStatus(info, res, opts.Operation)
+
+	info.Dial = Dial{Result: DialSkipped}
+	switch {
+	case !opts.Dial:
+		info.Dial.Error = "test connect not requested"
+	case opts.Operation == OperationBind && !info.Exists:
+		info.Dial.Error = "bind: nothing at the path to connect to"
+	default:
+		info.Dial = DialPath(hostPath(given), opts.Timeout)
+	}
+	return info, nil
+}
+
+func (o Options) withDefaults() (Options, error) {
+	switch o.Operation {
+	case "":
+		o.Operation = OperationConnect
+	case OperationConnect, OperationBind:
+	default:
+		return o, fmt.Errorf("invalid operation %q: use %q or %q", o.Operation, OperationConnect, OperationBind)
+	}
+
+	switch {
+	case o.Timeout < 0:
+		return o, fmt.Errorf("invalid timeout %s: use a positive duration such as 2s", o.Timeout)
+	case o.Timeout == 0:
+		o.Timeout = DefaultTimeout
+	}
+
+	if o.Home == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return o, fmt.Errorf("cannot find the home folder: %w; set HOME or pass a home folder", err)
+		}
+		o.Home = home
+	}
+	if !filepath.IsAbs(o.Home) {
+		return o, fmt.Errorf("invalid home folder %q: use an absolute path", o.Home)
+	}
+	o.Home = filepath.Clean(o.Home)
+	return o, nil
+}
+
+// expandPath replaces a leading "~" or "~/" with home and makes the path
+// absolute against the working directory, without cleaning it.
+func expandPath(path, home string) (string, error) {
+	switch {
+	case path == "":
+		return "", errors.New("empty socket path: pass the path of a Unix domain socket")
+	case strings.IndexByte(path, 0) >= 0:
+		return "", fmt.Errorf("invalid socket path %q: it contains a NUL byte", path)
+	case path == "~":
+		path = home
+	case strings.HasPrefix(path, "~/"):
+		path = strings.TrimSuffix(home, "/") + path[1:]
+	case strings.HasPrefix(path, "~"):
+		return "", fmt.Errorf("invalid socket path %q: only ~/ is expanded, not ~user; give the full path", path)
+	}
+	if filepath.IsAbs(path) {
+		return path, nil
+	}
+
+	// No filepath.Abs: it cleans "link/.." lexically, while the kernel
+	// applies ".." to the link's target.
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("cannot make socket path %q absolute: %w; give an absolute path", path, err)
+	}
+	return strings.TrimSuffix(wd, "/") + "/" + path, nil
+}

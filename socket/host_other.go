@@ -1,0 +1,14 @@
+//go:build !darwin && !linux
+
+package socket
+
+// hostErrnoNames is empty on hosts other than Darwin and Linux: a failed
+// test connect is then reported as DialFailed with the error text, unless it
+// timed out.
+var hostErrnoNames = map[uintptr]string{}
+
+// hostSunPathSize assumes the BSD size of sun_path.
+const hostSunPathSize = SunPathSize
+
+// hostLayoutLinks is empty: every symlink is followed.
+var hostLayoutLinks = map[string]bool{}

@@ -1,0 +1,155 @@
+package socket
+
+import (
+	"path/filepath"
+	"strings"
+)
+
+// Preset is a well-known socket: the software that serves it, the paths it
+// usually uses and a note on where to find it.
+type Preset struct {
+	Name       string   `json:"name"` // the --preset value, such as "docker"
+	Software   string   `json:"software"`
+	Candidates []string `json:"candidates"` // most likely first; may be empty
+	Note       string   `json:"note"`
+}
+
+// presetNames lists the presets in the order Presets returns them.
+var presetNames = []string{
+	"docker", "colima", "orbstack", "rancher", "lima", "podman",
+	"ssh-agent", "gpg-agent", "1password", "secretive", "mysql",
+}
+
+// Presets returns every well-known socket with its candidate paths for the
+// given home folder and environment. It reads no files, and getenv supplies
+// SSH_AUTH_SOCK and TMPDIR.
+func Presets(home string, getenv func(string) string) []Preset {
+	presets := make([]Preset, 0, len(presetNames))
+	for _, name := range presetNames {
+		p, _ := LookupPreset(name, home, getenv)
+		presets = append(presets, p)
+	}
+	return presets
+}
+
+// LookupPreset returns the preset with the given name, ignoring case.
+func LookupPreset(name, home string, getenv func(string) string) (Preset, bool) {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	inHome := func(rel string) string { return filepath.Join(home, rel) }
+
+	switch strings.ToLower(name) {
+	case "docker":
+		return Preset{
+			Name:     "docker",
+			Software: "Docker Desktop",
+			Candidates: []string{
+				inHome(".docker/run/docker.sock"),
+				"/var/run/docker.sock",
+				inHome("Library/Containers/com.docker.docker/Data/docker.raw.sock"),
+			},
+			Note: "Docker Desktop listens on ~/.docker/run/docker.sock; /var/run/docker.sock is an optional symlink to it, " +
+				"and older releases used ~/Library/Containers/com.docker.docker/Data/docker.raw.sock.",
+		}, true
+	case "colima":
+		return Preset{
+			Name:       "colima",
+			Software:   "Colima",
+			Candidates: []string{inHome(".colima/default/docker.sock")},
+			Note:       "Colima puts each profile's socket at ~/.colima/<profile>/docker.sock; the default profile is \"default\".",
+		}, true
+	case "orbstack":
+		return Preset{
+			Name:       "orbstack",
+			Software:   "OrbStack",
+			Candidates: []string{inHome(".orbstack/run/docker.sock")},
+			Note:       "OrbStack listens on ~/.orbstack/run/docker.sock.",
+		}, true
+	case "rancher":
+		return Preset{
+			Name:       "rancher",
+			Software:   "Rancher Desktop",
+			Candidates: []string{inHome(".rd/docker.sock")},
+			Note:       "Rancher Desktop listens on ~/.rd/docker.sock.",
+		}, true
+	case "lima":
+		return Preset{
+			Name:     "lima",
+			Software: "Lima",
+			Candidates: []string{
+				inHome(".lima/default/sock/docker.sock"),
+				inHome(".lima/docker/sock/docker.sock"),
+			},
+			Note: "Lima puts each instance's socket at ~/.lima/<instance>/sock/docker.sock; common instances are \"default\" and \"docker\".",
+		}, true
+	case "podman":
+		return Preset{
+			Name:       "podman",
+			Software:   "Podman machine",
+			Candidates: []string{filepath.Join(tempDir(getenv), "podman/podman-machine-default-api.sock")},
+			Note: "Podman machine puts its API socket at $TMPDIR/podman/podman-machine-default-api.sock, " +
+				"where $TMPDIR is the per-user folder under /var/folders/.../T/.",
+		}, true
+	case "ssh-agent":
+		var candidates []string
+		if sock := getenv("SSH_AUTH_SOCK"); sock != "" {
+			candidates = append(candidates, sock)
+		}
+		return Preset{
+			Name:       "ssh-agent",
+			Software:   "ssh-agent (launchd)",
+			Candidates: candidates,
+			Note: "launchd starts ssh-agent on demand and sets $SSH_AUTH_SOCK to /private/tmp/com.apple.launchd.<random>/Listeners; " +
+				"with $SSH_AUTH_SOCK unset there is no path to check.",
+		}, true
+	case "gpg-agent":
+		return Preset{
+			Name:     "gpg-agent",
+			Software: "GnuPG gpg-agent",
+			Candidates: []string{
+				inHome(".gnupg/S.gpg-agent"),
+				inHome(".gnupg/S.gpg-agent.ssh"),
+			},
+			Note: "gpg-agent listens on ~/.gnupg/S.gpg-agent, and on ~/.gnupg/S.gpg-agent.ssh when it serves as SSH agent.",
+		}, true
+	case "1password":
+		return Preset{
+			Name:       "1password",
+			Software:   "1Password SSH agent",
+			Candidates: []string{inHome("Library/Group Containers/2BUA8C4S2C.com.1password/t/agent.sock")},
+			Note:       "1Password's SSH agent listens in its own team's group container, ~/Library/Group Containers/2BUA8C4S2C.com.1password/t/agent.sock.",
+		}, true
+	case "secretive":
+		return Preset{
+			Name:       "secretive",
+			Software:   "Secretive",
+			Candidates: []string{inHome("Library/Containers/com.maxgoedjen.Secretive.SecretAgent/Data/socket.ssh")},
+			Note:       "Secretive's agent listens in its own container, ~/Library/Containers/com.maxgoedjen.Secretive.SecretAgent/Data/socket.ssh.",
+		}, true
+	case "mysql":
+		return Preset{
+			Name:     "mysql",
+			Software: "MySQL (Homebrew) or MAMP",
+			Candidates: []string{
+				"/tmp/mysql.sock",
+				"/Applications/MAMP/tmp/mysql/mysql.sock",
+			},
+			Note: "Homebrew's MySQL listens on /tmp/mysql.sock; MAMP uses /Applications/MAMP/tmp/mysql/mysql.sock.",
+		}, true
+	}
+	return Preset{}, false
+}
+
+// PresetNames returns the names LookupPreset accepts, in catalog order.
+func PresetNames() []string {
+	return append([]string(nil), presetNames...)
+}
+
+// tempDir returns $TMPDIR, or /tmp when it is unset as on Linux.
+func tempDir(getenv func(string) string) string {
+	if dir := getenv("TMPDIR"); dir != "" {
+		return dir
+	}
+	return "/tmp"
+}

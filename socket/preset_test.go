@@ -1,0 +1,125 @@
+package socket
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func fakeEnv(vars map[string]string) func(string) string {
+	return func(key string) string { return vars[key] }
+}
+
+func TestPresetsCandidates(t *testing.T) {
+	const home = "/Users/dev"
+	env := fakeEnv(map[string]string{
+		"SSH_AUTH_SOCK": "/private/tmp/com.apple.launchd.Ab12Cd/Listeners",
+		"TMPDIR":        "/var/folders/zz/abc/T/",
+	})
+
+	tests := []struct {
+		name     string
+		software string
+		want     []string
+	}{
+		{"docker", "Docker Desktop", []string{
+			"/Users/dev/.docker/run/docker.sock",
+			"/var/run/docker.sock",
+			"/Users/dev/Library/Containers/com.docker.docker/Data/docker.raw.sock",
+		}},
+		{"colima", "Colima", []string{"/Users/dev/.colima/default/docker.sock"}},
+		{"orbstack", "OrbStack", []string{"/Users/dev/.orbstack/run/docker.sock"}},
+		{"rancher", "Rancher Desktop", []string{"/Users/dev/.rd/docker.sock"}},
+		{"lima", "Lima", []string{"/Users/dev/.lima/default/sock/docker.sock", "/Users/dev/.lima/docker/sock/docker.sock"}},
+		{"podman", "Podman machine", []string{"/var/folders/zz/abc/T/podman/podman-machine-default-api.sock"}},
+		{"ssh-agent", "ssh-agent (launchd)", []string{"/private/tmp/com.apple.launchd.Ab12Cd/Listeners"}},
+		{"gpg-agent", "GnuPG gpg-agent", []string{"/Users/dev/.gnupg/S.gpg-agent", "/Users/dev/.gnupg/S.gpg-agent.ssh"}},
+		{"1password", "1Password SSH agent", []string{"/Users/dev/Library/Group Containers/2BUA8C4S2C.com.1password/t/agent.sock"}},
+		{"secretive", "Secretive", []string{"/Users/dev/Library/Containers/com.maxgoedjen.Secretive.SecretAgent/Data/socket.ssh"}},
+		{"mysql", "MySQL (Homebrew) or MAMP", []string{"/tmp/mysql.sock", "/Applications/MAMP/tmp/mysql/mysql.sock"}},
+	}
+
+	presets := Presets(home, env)
+	if len(presets) != len(tests) {
+		t.Fatalf("Presets returned %d presets, want %d", len(presets), len(tests))
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := presets[i]
+			if p.Name != tt.name {
+				t.Fatalf("preset %d is %q, want %q", i, p.Name, tt.name)
+			}
+			if p.Software != tt.software {
+				t.Errorf("software = %q, want %q", p.Software, tt.software)
+			}
+			if !slices.Equal(p.Candidates, tt.want) {
+				t.Errorf("candidates = %q, want %q", p.Candidates, tt.want)
+			}
+			if p.Note == "" {
+				t.Error("note is empty")
+			}
+		})
+	}
+}
+
+func TestPresetsWithoutEnvironment(t *testing.T) {
+	ssh, ok := LookupPreset("ssh-agent", "/Users/dev", fakeEnv(nil))
+	if !ok {
+		t.Fatal("ssh-agent preset not found")
+	}
+	if len(ssh.Candidates) != 0 {
+		t.Errorf("candidates = %q, want none without SSH_AUTH_SOCK", ssh.Candidates)
+	}
+	if !strings.Contains(ssh.Note, "SSH_AUTH_SOCK") {
+		t.Errorf("note = %q, want it to explain SSH_AUTH_SOCK", ssh.Note)
+	}
+
+	podman, _ := LookupPreset("podman", "/Users/dev", nil)
+	if want := []string{"/tmp/podman/podman-machine-default-api.sock"}; !slices.Equal(podman.Candidates, want) {
+		t.Errorf("podman candidates = %q, want %q without TMPDIR", podman.Candidates, want)
+	}
+}
+
+func TestLookupPreset(t *testing.T) {
+	if _, ok := LookupPreset("Docker", "/h", nil); !ok {
+		t.Error("LookupPreset is case-sensitive; want Docker to find docker")
+	}
+	if _, ok := LookupPreset("dockr", "/h", nil); ok {
+		t.Error("LookupPreset found a preset for a misspelled name")
+	}
+	for _, name := range PresetNames() {
+		if p, ok := LookupPreset(name, "/h", nil); !ok || p.Name != name {
+			t.Errorf("LookupPreset(%q) = %q, %v", name, p.Name, ok)
+		}
+	}
+}
+
+// TestPresetLocations checks each preset's first candidate against the
+// location its table row states for a sandboxed third-party app.
+func TestPresetLocations(t *testing.T) {
+	const home = "/Users/dev"
+	env := fakeEnv(map[string]string{
+		"SSH_AUTH_SOCK": "/private/tmp/com.apple.launchd.Ab12Cd/Listeners",
+		"TMPDIR":        "/var/folders/zz/abc/T/",
+	})
+	want := map[string]Location{
+		"docker":    LocationHome,
+		"colima":    LocationHome,
+		"orbstack":  LocationHome,
+		"rancher":   LocationHome,
+		"lima":      LocationHome,
+		"podman":    LocationTmp,
+		"ssh-agent": LocationTmp,
+		"gpg-agent": LocationHome,
+		"1password": LocationOtherGroup,
+		"secretive": LocationOtherAppContainer,
+		"mysql":     LocationTmp,
+	}
+	app := Options{Home: home, BundleID: "com.example.Viewer", TeamID: "ABCDE12345"}
+	for _, p := range Presets(home, env) {
+		got, _ := Classify(p.Candidates[0], app)
+		if got != want[p.Name] {
+			t.Errorf("%s: %s is %q, want %q", p.Name, p.Candidates[0], got, want[p.Name])
+		}
+	}
+}
