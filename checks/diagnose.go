@@ -1,0 +1,498 @@
+package checks
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/sockdoctor/sockdoctor/socket"
+)
+
+// Verdict values of the sandbox question.
+const (
+	SandboxAllowed      = "allowed"
+	SandboxDenied       = "denied"
+	SandboxNotSandboxed = "not-sandboxed"
+	SandboxUnknown      = "unknown"
+)
+
+// Verdict is the decision whether the App Sandbox lets the app perform the
+// operation on the socket, with the ID of the finding that decides it.
+type Verdict struct {
+	// Sandbox is allowed, denied, not-sandboxed or unknown.
+	Sandbox string `json:"sandbox"`
+	// Rule is the ID of the deciding finding; "" only when Sandbox is unknown.
+	Rule string `json:"rule"`
+	// Summary is the deciding finding's message.
+	Summary string `json:"summary"`
+}
+
+// Diagnosis is the verdict plus every finding, sorted with SortFindings.
+type Diagnosis struct {
+	Verdict  Verdict   `json:"verdict"`
+	Findings []Finding `json:"findings"`
+}
+
+// spawnedTools are command-line tools apps commonly start to reach a socket;
+// a denial logged for one of them comes from the app's inherited sandbox.
+var spawnedTools = []string{"curl", "ssh", "nc", "ncat", "socat", "git", "docker", "podman", "psql", "mysql", "redis-cli", "python3", "node"}
+
+// diagnose applies every rule to f. Exactly one finding decides the verdict,
+// except when the verdict is unknown; the others explain it.
+func diagnose(f *facts) Diagnosis {
+	decider, sandbox := decide(f)
+
+	var findings []Finding
+	if decider != nil {
+		findings = append(findings, *decider)
+	}
+	if sandbox == SandboxDenied {
+		findings = append(findings, explainDenial(f, decider.Rule)...)
+	}
+	findings = append(findings, pathFindings(f)...)
+	findings = append(findings, stateFindings(f)...)
+	SortFindings(findings)
+
+	verdict := Verdict{Sandbox: sandbox}
+	if decider != nil {
+		verdict.Rule = decider.Rule
+		verdict.Summary = decider.Message
+	} else {
+		verdict.Summary = "unknown: " + f.resolved + " lies in a container that may be the app's own; pass --app or --entitlements with --bundle-id to decide"
+	}
+	return Diagnosis{Verdict: verdict, Findings: findings}
+}
+
+// decide returns the finding that decides the sandbox verdict, and the
+// verdict. The built-in profile decides first; an sbpl exception can then
+// turn a denial into an allowance, because the sandbox evaluates it after
+// application.sb.
+func decide(f *facts) (*Finding, string) {
+	if f.appKnown && !f.sandboxed {
+		fd := ruleNotSandboxed.NewFinding(f.dist,
+			"not sandboxed: the app has no com.apple.security.app-sandbox entitlement, so the App Sandbox does not limit its sockets",
+			f.appEvidence()...)
+		return &fd, SandboxNotSandboxed
+	}
+
+	decider, sandbox := decideBuiltIn(f)
+	if sandbox != SandboxDenied {
+		return decider, sandbox
+	}
+	for _, src := range f.sbpl {
+		allowed, err := sbplAllows(src, f.sandboxOperation(), f.resolvedPath())
+		if err != nil || !allowed {
+			continue
+		}
+		fd := ruleSBPLException.NewFinding(f.dist,
+			fmt.Sprintf("allowed: an sbpl exception allows %s on %s, which the built-in profile denies (%s)",
+				f.sandboxOperation(), f.resolvedPath(), decider.Rule),
+			append(f.socketEvidence(), "sbpl exception: "+strings.TrimSpace(src))...)
+		return &fd, SandboxAllowed
+	}
+	return decider, sandbox
+}
+
+// decideBuiltIn applies the rules of application.sb to the resolved path.
+func decideBuiltIn(f *facts) (*Finding, string) {
+	resolved := f.resolvedPath()
+	evidence := append(f.socketEvidence(), f.appEvidence()...)
+	allow := func(r *Rule, format string, args ...any) (*Finding, string) {
+		fd := r.NewFinding(f.dist, "allowed: "+fmt.Sprintf(format, args...), evidence...)
+		return &fd, SandboxAllowed
+	}
+	deny := func(r *Rule, format string, args ...any) (*Finding, string) {
+		fd := r.NewFinding(f.dist, "denied: "+fmt.Sprintf(format, args...), evidence...)
+		return &fd, SandboxDenied
+	}
+
+	if within(resolved, VarRun) && !f.isBind() {
+		if r, msg, denied := f.systemSocket(); denied {
+			return deny(r, "%s", msg)
+		} else if msg != "" {
+			return allow(ruleAllowedVarRun, "%s", msg)
+		}
+		return allow(ruleAllowedVarRun, "%s is under %s, where the profile allows network-outbound to every app; the socket's file mode still applies", resolved, VarRun)
+	}
+
+	switch f.location {
+	case socket.LocationOwnContainer:
+		return allow(ruleAllowedOwnContainer, "%s is inside the app's own container, where the profile allows %s", resolved, f.sandboxOperation())
+	case socket.LocationAppGroup:
+		return allow(ruleAllowedAppGroup, "%s is inside the container of the claimed app group %s, where the profile allows %s", resolved, f.containerID, f.sandboxOperation())
+	}
+
+	if !f.appKnown && (f.location == socket.LocationOtherAppContainer || f.location == socket.LocationOtherGroup) {
+		return nil, SandboxUnknown
+	}
+
+	if f.escapingHops() != nil && f.givenReachable() {
+		return deny(ruleSymlinkEscapes, "%s looks reachable, but the sandbox checks the resolved path %s, which is %s",
+			f.path, resolved, f.outsideClause())
+	}
+
+	switch f.location {
+	case socket.LocationOtherAppContainer:
+		return deny(ruleOtherAppContainer, "%s is inside the container of another app (%s); a sandboxed app reaches only its own container (%s)",
+			resolved, f.containerID, f.ownContainerLabel())
+	case socket.LocationOtherGroup:
+		return deny(ruleGroupNotClaimed, "%s is inside the container of app group %s, which the app does not claim; %s",
+			resolved, f.containerID, f.groupTeamClause())
+	}
+	return deny(ruleOutsideSandboxReach, "%s is %s, so %s is denied with EPERM", resolved, f.outsideClause(), f.sandboxOperation())
+}
+
+// systemSocket applies the carve-outs of application.sb for the system
+// sockets under /private/var/run. denied is true when the app may not
+// connect; msg is "" for a socket that is not one of them.
+func (f *facts) systemSocket() (r *Rule, msg string, denied bool) {
+	resolved := f.resolvedPath()
+	switch resolved {
+	case VarRun + "/usbmuxd":
+		return ruleSystemSocketEntitlement, resolved + " (usbmuxd) is denied to every sandboxed app whatever its entitlements; only an sbpl exception lifts it", true
+	case VarRun + "/cupsd":
+		if !f.print {
+			return ruleSystemSocketEntitlement, resolved + " (cupsd) needs com.apple.security.print, which the app lacks", true
+		}
+		return nil, resolved + " (cupsd) is allowed by com.apple.security.print", false
+	case VarRun + "/mDNSResponder":
+		if !f.networkClient && !f.networkServer {
+			return ruleSystemSocketEntitlement, resolved + " (mDNSResponder) needs com.apple.security.network.client or .network.server, which the app lacks", true
+		}
+		return nil, resolved + " (mDNSResponder) is allowed by the app's network entitlement", false
+	}
+	return nil, "", false
+}
+
+// explainDenial returns the findings that explain a denial beyond the
+// deciding one: why tempting fixes do not help.
+func explainDenial(f *facts, decidingRule string) []Finding {
+	var out []Finding
+	resolved := f.resolvedPath()
+
+	if hops := f.escapingHops(); hops != nil && decidingRule != ruleSymlinkEscapes.ID {
+		out = append(out, ruleSymlinkEscapes.NewFinding(f.dist,
+			fmt.Sprintf("%s passes through a symlink to %s; the sandbox checks the resolved path", f.path, resolved),
+			hops...))
+	}
+	if decidingRule == ruleSymlinkEscapes.ID && f.isOutside() {
+		out = append(out, ruleOutsideSandboxReach.NewFinding(f.dist,
+			fmt.Sprintf("the resolved path %s is %s", resolved, f.outsideClause()),
+			f.socketEvidence()...))
+	}
+
+	if key, value, ok := f.coveringFileException(); ok {
+		out = append(out, ruleFileExceptionNoSocket.NewFinding(f.dist,
+			fmt.Sprintf("%s covers %s with %q, but file exceptions do not grant %s (Apple's own statements on this disagree)",
+				key, resolved, value, f.sandboxOperation()),
+			fmt.Sprintf("entitlement %s: %q", key, value)))
+	}
+
+	if f.userSelected || f.bookmarks {
+		var keys []string
+		if f.userSelected {
+			keys = append(keys, "com.apple.security.files.user-selected.*")
+		}
+		if f.bookmarks {
+			keys = append(keys, "com.apple.security.files.bookmarks.*")
+		}
+		out = append(out, ruleBookmarkNoSocket.NewFinding(f.dist,
+			"the Open panel and security-scoped bookmarks grant file access only; they cannot grant "+f.sandboxOperation()+" on a socket",
+			"entitlements: "+strings.Join(keys, ", ")))
+	}
+
+	if (f.networkClient || f.networkServer) && path.Base(resolved) != "mDNSResponder" {
+		var keys []string
+		if f.networkClient {
+			keys = append(keys, "com.apple.security.network.client")
+		}
+		if f.networkServer {
+			keys = append(keys, "com.apple.security.network.server")
+		}
+		out = append(out, ruleNetworkClientNotUnix.NewFinding(f.dist,
+			strings.Join(keys, " and ")+" cover IP connections, not Unix socket paths such as "+resolved,
+			"entitlements: "+strings.Join(keys, ", ")))
+	}
+
+	if fd, ok := f.childFinding(); ok {
+		out = append(out, fd)
+	}
+	return out
+}
+
+// childFinding returns child-inherits-sandbox when the denied process is a
+// spawned tool, or, without a process name, to warn that spawning one does
+// not help.
+func (f *facts) childFinding() (Finding, bool) {
+	if f.process == "" {
+		return ruleChildInheritsSandbox.NewFinding(f.dist,
+			"a tool the app spawns (curl, ssh, nc, docker) inherits the app's sandbox and is denied "+f.sandboxOperation()+" on this socket the same way",
+			"verdict: the app itself is denied"), true
+	}
+	for _, tool := range spawnedTools {
+		if f.process == tool {
+			return ruleChildInheritsSandbox.NewFinding(f.dist,
+				fmt.Sprintf("the denied process %s is a tool the app spawned; it inherits the app's sandbox", f.process),
+				"process: "+f.process), true
+		}
+	}
+	return Finding{}, false
+}
+
+// pathFindings checks the path length against sun_path.
+func pathFindings(f *facts) []Finding {
+	given, resolved := f.givenBytes, f.pathBytes
+	if given == 0 {
+		given = len(f.path)
+	}
+	if resolved == 0 {
+		resolved = len(f.resolvedPath())
+	}
+	if given < socket.SunPathSize && resolved < socket.SunPathSize && f.dial != socket.DialPathTooLong {
+		return nil
+	}
+	longest := max(given, resolved)
+	return []Finding{rulePathTooLong.NewFinding(f.dist,
+		fmt.Sprintf("the socket path is %d bytes; sun_path holds at most %d bytes plus the terminating NUL, so it is %d bytes too long",
+			longest, socket.SunPathSize-1, longest-(socket.SunPathSize-1)),
+		fmt.Sprintf("given path: %d bytes", given),
+		fmt.Sprintf("resolved path: %d bytes", resolved),
+		fmt.Sprintf("budget: %d bytes", socket.SunPathSize-1))}
+}
+
+// stateFindings reports what stat and the test connect saw.
+func stateFindings(f *facts) []Finding {
+	if !f.inspected {
+		return nil
+	}
+	evidence := f.stateEvidence()
+	finding := func(r *Rule, format string, args ...any) []Finding {
+		return []Finding{r.NewFinding(f.dist, fmt.Sprintf(format, args...), evidence...)}
+	}
+
+	if f.blockingDir != "" {
+		return finding(ruleSocketPermission, "the current user cannot search the directory %s, so %s fails with EACCES before the socket is reached", f.blockingDir, f.operation)
+	}
+	if f.isBind() {
+		// bind creates the socket; only the directory matters.
+		return nil
+	}
+
+	switch {
+	case f.fileType == "symlink" && f.resolveError != "":
+		return finding(ruleNotASocket, "%s cannot be resolved to a socket: %s", f.path, f.resolveError)
+	case f.fileType == "missing" || f.dial == socket.DialNotFound:
+		return finding(ruleSocketMissing, "nothing exists at %s (ENOENT): the server is not running or creates its socket elsewhere", f.resolvedPath())
+	case f.fileType != "socket" || f.dial == socket.DialNotASocket:
+		return finding(ruleNotASocket, "%s is a %s, not a socket", f.resolvedPath(), f.typeName())
+	}
+
+	switch f.dial {
+	case socket.DialPermissionDenied:
+		return finding(ruleSocketPermission, "the test connect failed with EACCES: the socket's mode %s (owner %s) does not let the current user write it", f.mode, f.owner)
+	case socket.DialRefused:
+		return finding(ruleSocketStale, "the test connect was refused (ECONNREFUSED): the socket file exists but no server listens on it")
+	case socket.DialWrongType:
+		server := f.serverType
+		if server == "" {
+			server = "not stream, and neither datagram nor seqpacket answered"
+		}
+		return finding(ruleSocketWrongType, "a stream connect failed with EPROTOTYPE; the server's socket type is %s, so the client must open a socket of that type", server)
+	case socket.DialTimeout:
+		return finding(ruleDialTimeout, "the test connect did not finish in time: %s", f.dialError)
+	case socket.DialNotPermitted:
+		return finding(ruleDialNotPermitted, "the test connect failed with EPERM although it runs outside the app: a sandbox or access control around sockdoctor denied it, which says nothing about the server")
+	}
+	if !f.writable && f.dial == socket.DialSkipped {
+		return finding(ruleSocketPermission, "the socket's mode %s (owner %s) does not let the current user write it, so connect fails with EACCES", f.mode, f.owner)
+	}
+	return nil
+}
+
+func (f *facts) typeName() string {
+	switch f.fileType {
+	case "file":
+		return "regular file"
+	case "":
+		return "non-socket"
+	}
+	return f.fileType
+}
+
+// resolvedPath returns the resolved socket path as macOS names it.
+func (f *facts) resolvedPath() string {
+	if f.resolved == "" {
+		return socket.MacOSPath(f.path)
+	}
+	return socket.MacOSPath(f.resolved)
+}
+
+// isOutside reports whether the resolved path lies in none of the places
+// the profile lets any app reach, not merely in someone else's container.
+func (f *facts) isOutside() bool {
+	switch f.location {
+	case socket.LocationOwnContainer, socket.LocationAppGroup, socket.LocationOtherAppContainer, socket.LocationOtherGroup:
+		return false
+	}
+	return true
+}
+
+// escapingHops returns the symlink hops of the path as evidence lines, or
+// nil when the path passes through no symlink other than the /tmp, /var
+// and /etc aliases of macOS.
+func (f *facts) escapingHops() []string {
+	var out []string
+	for _, h := range f.hops {
+		if socket.MacOSPath(h.from) == socket.MacOSPath(h.to) || "/private"+path.Clean(h.from) == path.Clean(h.to) {
+			continue
+		}
+		out = append(out, fmt.Sprintf("symlink: %s -> %s", h.from, h.to))
+	}
+	return out
+}
+
+// givenReachable reports whether the path as given, before symlinks are
+// followed, lies in a place the sandbox would let the app reach.
+func (f *facts) givenReachable() bool {
+	given := socket.MacOSPath(f.path)
+	if within(given, VarRun) {
+		return !f.isBind()
+	}
+	if f.home == "" {
+		return false
+	}
+	loc, _ := socket.Classify(given, socket.Options{Home: f.home, BundleID: f.bundleID, Groups: f.groups, TeamID: f.teamID})
+	return loc == socket.LocationOwnContainer || loc == socket.LocationAppGroup
+}
+
+// outsideClause describes where the resolved path lies relative to the places
+// the app may reach: "outside the app container (...) and outside ...".
+func (f *facts) outsideClause() string {
+	var b strings.Builder
+	b.WriteString("outside the app container (" + f.ownContainerLabel() + ")")
+	switch len(f.groups) {
+	case 0:
+		b.WriteString(", the app claims no app group")
+	case 1:
+		b.WriteString(" and outside the claimed group container " + f.groups[0])
+	default:
+		fmt.Fprintf(&b, " and outside all %d claimed group containers (%s)", len(f.groups), strings.Join(f.groups, ", "))
+	}
+	if f.isBind() {
+		b.WriteString(", the only places where bind is allowed")
+	} else {
+		b.WriteString(", and not under " + VarRun)
+	}
+	return b.String()
+}
+
+func (f *facts) ownContainerLabel() string {
+	id := f.bundleID
+	if id == "" {
+		id = "<bundle-id>"
+	}
+	if f.home == "" {
+		return "~/Library/Containers/" + id
+	}
+	return containerDir(f.home, id)
+}
+
+// groupTeamClause tells whether the app can claim the group.
+func (f *facts) groupTeamClause() string {
+	switch {
+	case f.groupTeamID == "":
+		return "add it to com.apple.security.application-groups if your team owns it"
+	case f.teamID != "" && f.groupTeamID != f.teamID:
+		return fmt.Sprintf("the group belongs to team %s, not the app's team %s, so the app can never claim it", f.groupTeamID, f.teamID)
+	case f.teamID == "" && !f.sameTeam:
+		return fmt.Sprintf("the group belongs to team %s; an app without that Team ID can never claim it", f.groupTeamID)
+	}
+	return "the group belongs to the app's team, so adding it to com.apple.security.application-groups fixes this"
+}
+
+// coveringFileException returns the first files.* exception value that
+// covers the given or resolved path.
+func (f *facts) coveringFileException() (key, value string, ok bool) {
+	targets := []string{f.resolvedPath(), socket.MacOSPath(f.path)}
+	for _, exc := range f.fileExcepts {
+		homeRelative := strings.Contains(exc.key, "home-relative-path")
+		for _, v := range exc.paths {
+			p := v
+			if homeRelative {
+				if f.home == "" {
+					continue
+				}
+				p = path.Join(f.home, strings.TrimPrefix(v, "/"))
+			}
+			p = socket.MacOSPath(p)
+			for _, t := range targets {
+				if t == p || (strings.HasSuffix(v, "/") && within(t, p)) {
+					return exc.key, v, true
+				}
+			}
+		}
+	}
+	return "", "", false
+}
+
+func (f *facts) socketEvidence() []string {
+	ev := []string{fmt.Sprintf("operation: %s (checked as %s)", f.operation, f.sandboxOperation())}
+	ev = append(ev, "socket path: "+f.path)
+	if r := f.resolvedPath(); r != f.path {
+		ev = append(ev, "resolved path: "+r)
+	}
+	if f.location != "" {
+		loc := "location: " + string(f.location)
+		if f.locationDetail != "" {
+			loc += " (" + f.locationDetail + ")"
+		}
+		ev = append(ev, loc)
+	}
+	ev = append(ev, f.escapingHops()...)
+	return ev
+}
+
+func (f *facts) appEvidence() []string {
+	var ev []string
+	if !f.appKnown {
+		ev = append(ev, "app: unknown; assumed sandboxed, with no app group and no exception")
+	} else {
+		if f.bundleID != "" {
+			ev = append(ev, "bundle ID: "+f.bundleID)
+		}
+		if f.teamID != "" {
+			ev = append(ev, "team ID: "+f.teamID)
+		}
+		ev = append(ev, fmt.Sprintf("com.apple.security.app-sandbox: %t", f.sandboxed))
+		if f.sandboxed {
+			groups := "none"
+			if len(f.groups) > 0 {
+				groups = strings.Join(f.groups, ", ")
+			}
+			ev = append(ev, "claimed app groups: "+groups)
+		}
+	}
+	for _, a := range f.assumed {
+		ev = append(ev, "assumed: "+a)
+	}
+	return ev
+}
+
+func (f *facts) stateEvidence() []string {
+	ev := []string{"type: " + f.fileType}
+	if f.mode != "" {
+		ev = append(ev, "mode: "+f.mode)
+	}
+	if f.owner != "" {
+		ev = append(ev, "owner: "+f.owner)
+	}
+	if f.blockingDir != "" {
+		ev = append(ev, "directory without search permission: "+f.blockingDir)
+	}
+	dial := "test connect (outside the app's sandbox): " + string(f.dial)
+	if f.dialErrno != "" {
+		dial += " (" + f.dialErrno + ")"
+	}
+	ev = append(ev, dial)
+	return ev
+}

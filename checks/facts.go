@@ -1,0 +1,74 @@
+package checks
+
+import (
+	"github.com/sockdoctor/sockdoctor/socket"
+)
+
+// facts are the inputs of the rules: the app's entitlements and the socket's
+// state, flattened from an Input so that a test can state them as a literal.
+type facts struct {
+	// The app. appKnown is false when the caller has no entitlements, as in
+	// explain without --app. The rules then assume a sandboxed app that
+	// claims no group and has no exception.
+	appKnown      bool
+	sandboxed     bool
+	bundleID      string
+	teamID        string
+	groups        []string
+	networkClient bool
+	networkServer bool
+	print         bool
+	userSelected  bool
+	bookmarks     bool
+	fileExcepts   []fileException
+	sbpl          []string
+	dist          Distribution
+
+	operation string // "connect" or "bind"
+	process   string // denied process from a log line; "" for check
+	assumed   []string
+	home      string
+
+	// The socket, as socket.Inspect reports it.
+	path           string
+	resolved       string
+	pathBytes      int // resolved path
+	givenBytes     int
+	resolveError   string
+	hops           []hop
+	location       socket.Location
+	locationDetail string
+	containerID    string
+	groupTeamID    string
+	sameTeam       bool
+	special        string
+	inspected      bool // false when only a path is known (no stat)
+	exists         bool
+	fileType       string
+	mode           string
+	owner          string
+	blockingDir    string
+	writable       bool
+	dial           socket.DialResult
+	dialErrno      string
+	dialError      string
+	serverType     string
+}
+
+// fileException is one files.* temporary exception entitlement.
+type fileException struct {
+	key   string
+	paths []string // as written: absolute, or relative to the home folder
+}
+
+type hop struct{ from, to string }
+
+func (f *facts) isBind() bool { return f.operation == "bind" }
+
+// sandboxOperation names the Seatbelt operation the kernel checks.
+func (f *facts) sandboxOperation() string {
+	if f.isBind() {
+		return "network-bind"
+	}
+	return "network-outbound"
+}

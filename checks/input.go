@@ -1,0 +1,112 @@
+package checks
+
+import (
+	"github.com/sockdoctor/sockdoctor/entitlements"
+	"github.com/sockdoctor/sockdoctor/socket"
+)
+
+// Input is what Diagnose needs: one app, one socket and the operation.
+type Input struct {
+	// Target is the app; nil when it is unknown (explain without --app).
+	// Diagnose then assumes a sandboxed app that claims no app group and
+	// has no exception, and says so in the evidence.
+	Target *entitlements.Target
+	// Socket is the inspected socket. A caller without file access may fill
+	// only Path, ResolvedPath and Location; the socket state rules then stay
+	// silent because Type is empty.
+	Socket *socket.Info
+	// Operation is "connect" (the default when empty) or "bind".
+	Operation string
+	// Distribution picks the workarounds; DistributionUnknown lists those of
+	// every channel.
+	Distribution Distribution
+	// Process is the denied process name from a log line ("curl"); "" for
+	// check.
+	Process string
+	// Assumed lists facts the caller assumed; they are shown as evidence.
+	Assumed []string
+	// Home is the home folder that holds the containers, as passed to
+	// socket.Inspect. It places home-relative file exceptions and tells
+	// whether the path as given, before symlinks, looked reachable.
+	Home string
+}
+
+// Diagnose decides whether the App Sandbox lets the app perform the
+// operation on the socket. Exactly one finding decides the verdict (none
+// when the verdict is unknown); the others explain it or report the
+// socket's state. Findings are sorted with SortFindings.
+func Diagnose(in Input) Diagnosis {
+	f := newFacts(in)
+	return diagnose(&f)
+}
+
+// newFacts flattens an Input for the rules.
+func newFacts(in Input) facts {
+	f := facts{
+		operation: in.Operation,
+		process:   in.Process,
+		assumed:   in.Assumed,
+		home:      in.Home,
+		dist:      in.Distribution,
+	}
+	if f.operation == "" {
+		f.operation = socket.OperationConnect
+	}
+	if f.dist == "" {
+		f.dist = DistributionUnknown
+	}
+	if f.home != "" {
+		f.home = socket.MacOSPath(f.home)
+	}
+
+	if t := in.Target; t != nil {
+		view := t.Entitlements.View()
+		f.appKnown = true
+		f.sandboxed = view.Sandboxed
+		f.bundleID = t.BundleID
+		f.teamID = t.TeamID
+		f.groups = view.AppGroups
+		f.networkClient = view.NetworkClient
+		f.networkServer = view.NetworkServer
+		f.print = view.Print
+		f.userSelected = len(view.UserSelected) > 0
+		f.bookmarks = len(view.Bookmarks) > 0
+		for _, exc := range view.Exceptions {
+			switch {
+			case exc.Kind == "sbpl":
+				f.sbpl = append(f.sbpl, exc.Values...)
+			case exc.FileException():
+				f.fileExcepts = append(f.fileExcepts, fileException{key: exc.Key, paths: exc.Values})
+			}
+		}
+	}
+
+	if s := in.Socket; s != nil {
+		f.path = s.Path
+		f.resolved = s.ResolvedPath
+		f.pathBytes = s.PathBytes
+		f.givenBytes = s.GivenPathBytes
+		for _, h := range s.Hops {
+			f.hops = append(f.hops, hop{from: h.From, to: h.To})
+		}
+		f.resolveError = s.ResolveError
+		f.location = s.Location
+		f.locationDetail = s.LocationDetail
+		f.containerID = s.ContainerID
+		f.groupTeamID = s.GroupTeamID
+		f.sameTeam = s.SameTeam
+		f.special = s.SpecialSocket
+		f.inspected = s.Type != ""
+		f.exists = s.Exists
+		f.fileType = s.Type
+		f.mode = s.Mode
+		f.owner = s.Owner
+		f.blockingDir = s.BlockingDir
+		f.writable = s.Writable
+		f.dial = s.Dial.Result
+		f.dialErrno = s.Dial.Errno
+		f.dialError = s.Dial.Error
+		f.serverType = s.Dial.ServerType
+	}
+	return f
+}

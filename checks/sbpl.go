@@ -1,0 +1,277 @@
+package checks
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// This file evaluates the strings of the com.apple.security.temporary-exception.sbpl
+// entitlement far enough to tell whether they allow one operation on one
+// socket path. The sandbox appends them to the built-in profile
+// (application.sb), so their allow rules can reach any socket, for example
+// (allow network-outbound (literal "/private/var/run/usbmuxd")) in Apple's own
+// AMPDeviceDiscoveryAgent.
+//
+// The evaluator understands allow and deny rules, the operations
+// network-outbound, network-bind, network* and default, and the filters
+// literal, path-literal, subpath, prefix, regex, path-regex, remote, local,
+// require-any, require-all and require-not. A rule with any other filter is
+// treated as not matching, so the tool never claims an exception allows a
+// path it cannot read.
+
+// maxSBPLDepth bounds the nesting of parenthesised forms; real exceptions
+// nest three or four levels.
+const maxSBPLDepth = 64
+
+// sexpr is one parsed SBPL value: a list, a symbol, a string or a regex
+// literal (#"...").
+type sexpr struct {
+	list   []sexpr
+	isList bool
+	atom   string
+	isStr  bool
+	isRe   bool
+}
+
+// parseSBPL reads every top-level form of src.
+func parseSBPL(src string) ([]sexpr, error) {
+	p := &sbplParser{src: src}
+	var forms []sexpr
+	for {
+		p.skipSpace()
+		if p.pos >= len(p.src) {
+			return forms, nil
+		}
+		form, err := p.parse(0)
+		if err != nil {
+			return nil, err
+		}
+		forms = append(forms, form)
+	}
+}
+
+type sbplParser struct {
+	src string
+	pos int
+}
+
+func (p *sbplParser) skipSpace() {
+	for p.pos < len(p.src) {
+		c := p.src[p.pos]
+		switch {
+		case c == ';':
+			for p.pos < len(p.src) && p.src[p.pos] != '\n' {
+				p.pos++
+			}
+		case strings.HasPrefix(p.src[p.pos:], "#|"):
+			end := strings.Index(p.src[p.pos+2:], "|#")
+			if end < 0 {
+				p.pos = len(p.src)
+				return
+			}
+			p.pos += end + 4
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			p.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (p *sbplParser) parse(depth int) (sexpr, error) {
+	if depth > maxSBPLDepth {
+		return sexpr{}, fmt.Errorf("forms nested deeper than %d levels", maxSBPLDepth)
+	}
+	p.skipSpace()
+	if p.pos >= len(p.src) {
+		return sexpr{}, errors.New("unexpected end of text")
+	}
+
+	switch c := p.src[p.pos]; {
+	case c == '(':
+		p.pos++
+		list := sexpr{isList: true}
+		for {
+			p.skipSpace()
+			if p.pos >= len(p.src) {
+				return sexpr{}, errors.New("missing )")
+			}
+			if p.src[p.pos] == ')' {
+				p.pos++
+				return list, nil
+			}
+			item, err := p.parse(depth + 1)
+			if err != nil {
+				return sexpr{}, err
+			}
+			list.list = append(list.list, item)
+		}
+	case c == ')':
+		return sexpr{}, fmt.Errorf("unexpected ) at byte %d", p.pos)
+	case c == '"':
+		s, err := p.quoted()
+		return sexpr{atom: s, isStr: true}, err
+	case strings.HasPrefix(p.src[p.pos:], `#"`):
+		p.pos++
+		s, err := p.quoted()
+		return sexpr{atom: s, isRe: true}, err
+	default:
+		start := p.pos
+		for p.pos < len(p.src) && !strings.ContainsRune(" \t\r\n()\";", rune(p.src[p.pos])) {
+			p.pos++
+		}
+		return sexpr{atom: p.src[start:p.pos]}, nil
+	}
+}
+
+// quoted reads a double-quoted string starting at p.pos, with backslash
+// escapes.
+func (p *sbplParser) quoted() (string, error) {
+	start := p.pos
+	p.pos++ // opening quote
+	var b strings.Builder
+	for p.pos < len(p.src) {
+		c := p.src[p.pos]
+		switch c {
+		case '"':
+			p.pos++
+			return b.String(), nil
+		case '\\':
+			if p.pos+1 < len(p.src) {
+				p.pos++
+				c = p.src[p.pos]
+			}
+		}
+		b.WriteByte(c)
+		p.pos++
+	}
+	return "", fmt.Errorf("unterminated string starting at byte %d", start)
+}
+
+// sbplAllows reports whether the SBPL rules in src allow operation
+// ("network-outbound" or "network-bind") on the resolved path. The last
+// matching rule wins, as later profile text overrides earlier text.
+// NOTE: the evaluation order is inferred from how the sandbox appends the
+// exception after application.sb; a deny in the same string is rare.
+func sbplAllows(src, operation, resolved string) (allowed bool, err error) {
+	forms, err := parseSBPL(src)
+	if err != nil {
+		return false, err
+	}
+	for _, form := range forms {
+		action, ok := ruleAction(form)
+		if !ok || !ruleCovers(form, operation, resolved) {
+			continue
+		}
+		allowed = action == "allow"
+	}
+	return allowed, nil
+}
+
+// ruleAction returns "allow" or "deny" for a rule form.
+func ruleAction(form sexpr) (string, bool) {
+	if !form.isList || len(form.list) == 0 || form.list[0].isList {
+		return "", false
+	}
+	switch head := form.list[0].atom; head {
+	case "allow", "deny":
+		return head, true
+	}
+	return "", false
+}
+
+// ruleCovers reports whether a rule names the operation and its filters
+// match the path. A rule without filters matches every path.
+func ruleCovers(form sexpr, operation, resolved string) bool {
+	namesOperation := false
+	var filters []sexpr
+	for _, item := range form.list[1:] {
+		if item.isList {
+			filters = append(filters, item)
+			continue
+		}
+		if !item.isStr && !item.isRe && operationMatches(item.atom, operation) {
+			namesOperation = true
+		}
+	}
+	if !namesOperation {
+		return false
+	}
+	if len(filters) == 0 {
+		return true
+	}
+	for _, filter := range filters {
+		if filterMatches(filter, resolved) {
+			return true
+		}
+	}
+	return false
+}
+
+func operationMatches(name, operation string) bool {
+	return name == operation || name == "network*" || name == "default"
+}
+
+// filterMatches evaluates one filter form against the resolved path.
+func filterMatches(filter sexpr, resolved string) bool {
+	if !filter.isList || len(filter.list) == 0 || filter.list[0].isList {
+		return false
+	}
+	args := filter.list[1:]
+	switch filter.list[0].atom {
+	case "literal", "path-literal":
+		return anyString(args, func(s string) bool { return s == resolved })
+	case "subpath":
+		return anyString(args, func(s string) bool { return within(resolved, s) })
+	case "prefix":
+		return anyString(args, func(s string) bool { return strings.HasPrefix(resolved, s) })
+	case "regex", "path-regex":
+		for _, arg := range args {
+			if !arg.isRe && !arg.isStr {
+				continue
+			}
+			re, err := regexp.Compile(arg.atom)
+			if err == nil && re.MatchString(resolved) {
+				return true
+			}
+		}
+		return false
+	case "remote", "local":
+		// (remote unix-socket (path-literal "/x")): the socket family is a
+		// symbol, the path filters follow.
+		for _, arg := range args {
+			if arg.isList && filterMatches(arg, resolved) {
+				return true
+			}
+		}
+		return false
+	case "require-any":
+		for _, arg := range args {
+			if filterMatches(arg, resolved) {
+				return true
+			}
+		}
+		return false
+	case "require-all":
+		for _, arg := range args {
+			if !filterMatches(arg, resolved) {
+				return false
+			}
+		}
+		return len(args) > 0
+	case "require-not":
+		return len(args) == 1 && !filterMatches(args[0], resolved)
+	}
+	return false
+}
+
+func anyString(args []sexpr, match func(string) bool) bool {
+	for _, arg := range args {
+		if arg.isStr && match(arg.atom) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,162 @@
+package checks
+
+// The socket state rules: what stat and the test connect saw. They explain
+// failures the sandbox does not cause. The test connect runs in sockdoctor's
+// own process, outside the app's sandbox, so "connected" proves only that a
+// server listens. The errno values are those of XNU's unp_connect()
+// (bsd/kern/uipc_usrreq.c) and Linux's unix_stream_connect.
+
+var ruleSocketMissing = register(&Rule{
+	ID:       "socket-missing",
+	Severity: SeverityError,
+	Title:    "Nothing at the socket path",
+	Summary:  "Nothing exists at the path (ENOENT): the server is not running or uses another path.",
+	Doc: `lstat found nothing at the path, or the test connect failed with ENOENT. The
+server that should create the socket is not running, or it creates the socket
+elsewhere (a different profile, a different version, a setting such as
+DOCKER_HOST or SSH_AUTH_SOCK).
+
+Evidence: the path, the stat result and the test connect's errno. For
+well-known servers the finding lists where they usually put the socket
+(sockdoctor check --preset NAME checks all of them).`,
+	Workarounds: map[Distribution][]string{
+		DistributionUnknown: {"Start the server, or find its socket path in its settings and check that path."},
+	},
+	References: []string{},
+})
+
+var ruleNotASocket = register(&Rule{
+	ID:       "not-a-socket",
+	Severity: SeverityError,
+	Title:    "Path is not a socket",
+	Summary:  "The path names a regular file, a directory or another non-socket (ENOTSOCK, ENOTDIR).",
+	Doc: `The resolved path exists but is not a Unix domain socket: a regular file, a
+directory, or something else. connect(2) fails with ENOTSOCK on macOS and
+ECONNREFUSED on Linux, so clients often misreport it as "server not running". A leftover file from an older server version, or a
+directory where a socket was expected, are typical causes.
+
+Evidence: the file type from lstat/stat and the test connect's errno.`,
+	Workarounds: map[Distribution][]string{
+		DistributionUnknown: {"Point the client at the socket itself, or remove the leftover file and restart the server."},
+	},
+	References: []string{},
+})
+
+var ruleSocketPermission = register(&Rule{
+	ID:       "socket-permission",
+	Severity: SeverityError,
+	Title:    "File permissions refuse the socket",
+	Summary:  "EACCES: the socket's mode or owner, or a parent directory without search permission, refuses the current user.",
+	Doc: `connect(2) needs search (x) permission on every directory of the path and
+write permission on the socket file. When either is missing it fails with
+EACCES ("Permission denied"). That is ordinary file permission, not the
+sandbox: the sandbox returns EPERM. A socket under /private/var/run that the
+sandbox allows is still refused when its mode allows only root.
+
+Evidence: the directory that lacks search permission, or the socket's mode and
+owner, and the test connect's errno. The check uses the permissions of the user
+running sockdoctor, which is the user the app runs as in most cases. Running
+as root passes every permission check, so root cannot show this finding.`,
+	Workarounds: map[Distribution][]string{
+		DistributionUnknown: {"Have the server create the socket with a mode (or group) that lets your user " +
+			"write it, and make each parent directory searchable."},
+	},
+	References: []string{},
+})
+
+var ruleSocketStale = register(&Rule{
+	ID:       "socket-stale",
+	Severity: SeverityError,
+	Title:    "Stale socket: nothing listens",
+	Summary:  "ECONNREFUSED: a socket file is left behind, but no server listens on it.",
+	Doc: `The path is a socket file, but the test connect got ECONNREFUSED: no process
+listens on it. A server that crashed or was killed leaves its socket file
+behind. A sandboxed app would see EPERM for the same path if the sandbox
+denies it, because the sandbox check comes before the listener check in XNU's
+unp_connect().
+
+Evidence: the file type and the test connect's errno.`,
+	Workarounds: map[Distribution][]string{
+		DistributionUnknown: {"Restart the server; it usually removes the stale file itself."},
+	},
+	References: []string{},
+})
+
+var ruleSocketWrongType = register(&Rule{
+	ID:       "socket-wrong-type",
+	Severity: SeverityError,
+	Title:    "Socket type mismatch",
+	Summary:  "EPROTOTYPE: the server's socket is a datagram socket and the client used a stream socket, or the reverse.",
+	Doc: `The test connect with SOCK_STREAM failed with EPROTOTYPE ("Protocol wrong type
+for socket"), and a retry as SOCK_DGRAM told which type the server uses. A
+client must open the socket with the server's type; /private/var/run/syslog is
+an example of a datagram socket.
+
+Evidence: the test connect's errno and the type of the retry.`,
+	Workarounds: map[Distribution][]string{
+		DistributionUnknown: {"Open the client socket with the server's type (SOCK_DGRAM or SOCK_STREAM)."},
+	},
+	References: []string{},
+})
+
+var ruleDialTimeout = register(&Rule{
+	ID:       "dial-timeout",
+	Severity: SeverityWarning,
+	Title:    "Test connect timed out",
+	Summary:  "The test connect did not finish within --timeout: the server's listen backlog is full or it hangs.",
+	Doc: `A connect to a Unix socket finishes at once unless the server's listen backlog
+is full, which means the server stopped accepting connections. The test connect
+gave up after --timeout (default 2s).
+
+Evidence: the timeout and the test connect's error.`,
+	Workarounds: map[Distribution][]string{
+		DistributionUnknown: {"Check that the server still accepts connections; restart it, or retry with a longer --timeout."},
+	},
+	References: []string{},
+})
+
+var ruleDialNotPermitted = register(&Rule{
+	ID:       "dial-not-permitted",
+	Severity: SeverityWarning,
+	Title:    "Test connect denied by a sandbox around sockdoctor",
+	Summary:  "EPERM from the test connect, which runs outside the app: a sandbox or other access control around sockdoctor itself denied it.",
+	Doc: `The test connect runs in sockdoctor's own process, outside the app's sandbox,
+yet it failed with EPERM ("Operation not permitted"). EPERM on connect means a
+mandatory access control denied it, not file permissions (EACCES) and not a
+missing server (ECONNREFUSED): sockdoctor itself runs inside a sandbox, for
+example a Seatbelt profile started with sandbox-exec by an AI coding agent or a
+build tool, or a Linux security module such as AppArmor or SELinux. The result
+says nothing about whether the server runs.
+
+Evidence: the test connect's errno and error.`,
+	Workarounds: map[Distribution][]string{
+		DistributionUnknown: {"Run sockdoctor outside the surrounding sandbox to test the server, or pass " +
+			"--no-dial to skip the test connect."},
+	},
+	References: []string{"https://github.com/termio-sh/termio/issues/527"},
+})
+
+var rulePathTooLong = register(&Rule{
+	ID:       "path-too-long",
+	Severity: SeverityError,
+	Title:    "Socket path longer than sun_path",
+	Summary:  "The socket path is 104 bytes or more and does not fit sockaddr_un.sun_path.",
+	Doc: `sockaddr_un.sun_path is 104 bytes on macOS: 103 bytes of path plus the
+terminating NUL. Go's syscall package rejects longer paths with EINVAL before
+calling the kernel, and C code that copies into sun_path truncates the path,
+so the client connects to or binds a different name. The kernel accepts up to
+SOCK_MAXADDRLEN (255 bytes, so 253-byte paths) only when the caller builds the
+address by hand.
+
+Sandboxed apps hit the limit easily: their $TMPDIR lies inside the container,
+and a group container path is /Users/<user>/Library/Group Containers/<group>/,
+so the user name, group ID and socket name together must stay within 69 bytes.
+
+Evidence: the length in bytes of the given and the resolved path, and the
+budget of 103 bytes.`,
+	Workarounds: map[Distribution][]string{
+		DistributionUnknown: {"Shorten the socket name, the group ID or the folder; keep the whole path at 103 bytes or less.",
+			"Or build the sockaddr_un by hand with sun_len set, which macOS accepts up to 253 path bytes."},
+	},
+	References: []string{forumPathLength, "https://github.com/electron/electron/issues/4688"},
+})
