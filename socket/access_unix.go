@@ -14,8 +14,8 @@ const (
 	accessSearch = 0x1 // X_OK
 )
 
-// canAccess asks access(2) whether the current user has the permission, so
-// ACLs and root's override count as the kernel counts them.
+// canAccess calls access(2) to check whether the current user has the
+// permission, so the kernel applies ACLs and root's override itself.
 func canAccess(path string, mode uint32) bool {
 	return syscall.Access(path, mode) == nil
 }

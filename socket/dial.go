@@ -28,7 +28,7 @@ var hostDialer = dialer{connect: connectAndClose, errnoNames: hostErrnoNames, su
 
 // DialPath connects to the Unix stream socket at path, sends nothing, closes
 // the connection and classifies the outcome. A path that exists but is not a
-// socket is reported from stat(2) without a connect, because Linux answers
+// socket is reported from stat(2) without a connect, because Linux returns
 // ECONNREFUSED there instead of ENOTSOCK. After a wrong-type result it
 // connects again as datagram and seqpacket to learn the server's type.
 func DialPath(path string, timeout time.Duration) Dial {
@@ -81,7 +81,7 @@ func (d dialer) classify(err error, path string) Dial {
 	// things, so the length decides.
 	if result.Errno == "EINVAL" && len(path) >= d.sunPathSize {
 		result.Result = DialPathTooLong
-		result.Error = fmt.Sprintf("%s: the path is %d bytes and sun_path holds at most %d", err, len(path), d.sunPathSize-1)
+		result.Error = fmt.Sprintf("%s: path too long: %d bytes, but sun_path allows at most %d; shorten the path", err, len(path), d.sunPathSize-1)
 	}
 
 	if isTimeout(err) {

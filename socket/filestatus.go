@@ -1,9 +1,11 @@
 package socket
 
 import (
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // readFileStatus fills the type, mode, owner, blocking folder and write
@@ -11,8 +13,13 @@ import (
 func readFileStatus(info *Info, res resolution, operation string) {
 	fi, err := os.Lstat(res.host)
 	switch {
-	case err != nil:
+	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
 		info.Type = "missing"
+	case err != nil:
+		// Usually a folder on the way without search permission; the path
+		// may exist.
+		info.Type = "unknown"
+		info.StatError = err.Error()
 	case res.err != nil:
 		// The walk stopped at a symlink it could not follow.
 		info.Exists = true
@@ -26,6 +33,8 @@ func readFileStatus(info *Info, res resolution, operation string) {
 		info.Owner = fileOwner(fi)
 	}
 
+	// Resolution stops at a folder it cannot search, so the folders above
+	// res.host include any that blocks the way through a symlink too.
 	info.BlockingDir = firstUnsearchableDir(res.host)
 	if operation == OperationBind {
 		// bind(2) creates the socket file, which takes write and search
@@ -96,16 +105,13 @@ func setSpecial(buf []byte, column int, set bool, letter byte) {
 	buf[column] = letter
 }
 
-// firstUnsearchableDir returns, in macOS form, the first existing folder on
-// the way to path that the current user cannot search, or "".
-//
-// NOTE: it checks the folders of the resolved path only. The folders that
-// hold each followed symlink need search permission too.
+// firstUnsearchableDir returns, in macOS form, the first existing folder
+// above path, from the root down, that the current user cannot search, or "".
 func firstUnsearchableDir(path string) string {
 	var dirs []string
 	for dir := filepath.Dir(path); ; dir = filepath.Dir(dir) {
 		dirs = append(dirs, dir)
-		if dir == "/" {
+		if dir == "/" || dir == "." {
 			break
 		}
 	}

@@ -247,7 +247,7 @@ func TestInspectRegularFile(t *testing.T) {
 	if info.Type != "file" || info.Mode != "-rw-r-----" {
 		t.Errorf("type = %q, mode = %q, want file -rw-r-----", info.Type, info.Mode)
 	}
-	// Linux answers ECONNREFUSED for a regular file; stat must win.
+	// Linux returns ECONNREFUSED for a regular file; stat must win.
 	if info.Dial.Result != DialNotASocket {
 		t.Errorf("dial = %+v, want not-a-socket", info.Dial)
 	}
@@ -314,6 +314,9 @@ func TestInspectNoSearchPermission(t *testing.T) {
 	}
 	if want := MacOSPath(locked); info.BlockingDir != want {
 		t.Errorf("blocking dir = %q, want %q", info.BlockingDir, want)
+	}
+	if info.Type != "unknown" || info.StatError == "" {
+		t.Errorf("type = %q, stat error = %q, want unknown with the error", info.Type, info.StatError)
 	}
 	if info.Dial.Result != DialPermissionDenied || info.Dial.Errno != "EACCES" {
 		t.Errorf("dial = %+v, want permission-denied with EACCES", info.Dial)
@@ -414,5 +417,33 @@ func TestModeString(t *testing.T) {
 		if got := modeString(tt.mode); got != tt.want {
 			t.Errorf("modeString(%v) = %q, want %q", tt.mode, got, tt.want)
 		}
+	}
+}
+
+func TestInspectLinkFolderBlocks(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("skipped: running as root, and access(2) grants root search permission on every folder, so a mode-000 folder cannot block")
+	}
+	dir := shortTempDir(t)
+	sock := filepath.Join(dir, "open", "s.sock")
+	listenStream(t, sock)
+	locked := filepath.Join(dir, "locked")
+	symlink(t, sock, filepath.Join(locked, "link"))
+	if err := os.Chmod(locked, 0); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(locked, 0o755) })
+
+	// The link cannot even be read, so resolution stops at it, and the
+	// folder that holds it is the one that blocks.
+	info, err := Inspect(filepath.Join(locked, "link"), Options{Home: "/nonexistent-home", Dial: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := MacOSPath(locked); info.BlockingDir != want {
+		t.Errorf("blocking dir = %q, want %q", info.BlockingDir, want)
+	}
+	if info.Dial.Result != DialPermissionDenied {
+		t.Errorf("dial = %+v, want permission-denied", info.Dial)
 	}
 }

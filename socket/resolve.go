@@ -24,7 +24,7 @@ var privateRoots = []string{"/tmp", "/var", "/etc"}
 
 // MacOSPath returns the path as macOS resolves its top-level links: /tmp/x
 // becomes /private/tmp/x, and likewise for /var and /etc. It cleans the path
-// but touches no files, so it gives the same answer on any host.
+// but reads no files, so it returns the same result on any host.
 func MacOSPath(path string) string {
 	path = filepath.Clean(path)
 	for _, root := range privateRoots {

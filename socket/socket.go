@@ -112,7 +112,7 @@ type Info struct {
 	Location       Location `json:"location"`
 	LocationDetail string   `json:"location_detail"` // one sentence, such as "group container of ... (another team)"
 	Exists         bool     `json:"exists"`
-	Type           string   `json:"type"`  // socket, file, directory, symlink, missing or other
+	Type           string   `json:"type"`  // socket, file, directory, symlink, missing, other or unknown
 	Mode           string   `json:"mode"`  // ls style, such as "srwxr-xr-x"; empty when missing
 	Owner          string   `json:"owner"` // user name, or the uid when it has no name
 	Dial           Dial     `json:"dial"`
@@ -123,6 +123,7 @@ type Info struct {
 	GivenPathBytes int    `json:"given_path_bytes,omitempty"`
 	Hops           []Hop  `json:"hops,omitempty"`
 	ResolveError   string `json:"resolve_error,omitempty"` // symlink loop or too many hops
+	StatError      string `json:"stat_error,omitempty"`    // why Type is "unknown"
 	ContainerID    string `json:"container_id,omitempty"`  // bundle ID or group ID of the enclosing container
 	GroupTeamID    string `json:"group_team_id,omitempty"` // Team ID prefix of that group
 	SameTeam       bool   `json:"same_team,omitempty"`     // GroupTeamID equals Options.TeamID
