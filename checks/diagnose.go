@@ -209,8 +209,12 @@ func explainDenial(f *facts, decidingRule string) []Finding {
 		if f.networkServer {
 			keys = append(keys, "com.apple.security.network.server")
 		}
+		verb := " covers"
+		if len(keys) > 1 {
+			verb = " cover"
+		}
 		out = append(out, ruleNetworkClientNotUnix.NewFinding(f.dist,
-			strings.Join(keys, " and ")+" cover IP connections, not Unix socket paths such as "+resolved,
+			strings.Join(keys, " and ")+verb+" IP connections, not Unix socket paths such as "+resolved,
 			"entitlements: "+strings.Join(keys, ", ")))
 	}
 

@@ -1,0 +1,149 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/sockdoctor/sockdoctor/checks"
+	"github.com/sockdoctor/sockdoctor/socket"
+)
+
+// MarkdownOptions adjust the Markdown output.
+type MarkdownOptions struct {
+	// Redact replaces Home with "~" and User with "user" everywhere in the
+	// output, for reports pasted into public tickets.
+	Redact bool
+	Home   string
+	User   string
+}
+
+// WriteMarkdown writes r as a Markdown section for a bug ticket or forum post.
+func WriteMarkdown(w io.Writer, r *Report, opts MarkdownOptions) error {
+	var b strings.Builder
+	if r.Preset != nil {
+		fmt.Fprintf(&b, "## sockdoctor: preset %s (%s)\n\n%s\n\n", r.Preset.Name, r.Preset.Software, r.Preset.Note)
+	}
+	markdownVerdict(&b, r.Verdict)
+	if r.Target != nil {
+		markdownTarget(&b, r.Target)
+	}
+
+	if len(r.Candidates) == 0 {
+		markdownSocket(&b, r.Socket)
+		markdownFindings(&b, r.Findings, "###")
+	} else {
+		for i, c := range r.Candidates {
+			fmt.Fprintf(&b, "### Candidate %d of %d: %s %s\n\n", i+1, len(r.Candidates), c.Verdict.Sandbox, code(c.Verdict.Rule))
+			markdownSocket(&b, c.Socket)
+			markdownFindings(&b, c.Findings, "####")
+		}
+	}
+	fmt.Fprintf(&b, "<sub>%s %s, JSON schema %s</sub>\n", r.Tool.Name, r.Tool.Version, r.SchemaVersion)
+	return writeRedacted(w, b.String(), opts)
+}
+
+// WriteFindingsMarkdown writes one finding list the way WriteMarkdown does,
+// with headingLevel ("###") for each finding.
+func WriteFindingsMarkdown(w io.Writer, findings []checks.Finding, headingLevel string, opts MarkdownOptions) error {
+	var b strings.Builder
+	markdownFindings(&b, findings, headingLevel)
+	return writeRedacted(w, b.String(), opts)
+}
+
+func writeRedacted(w io.Writer, s string, opts MarkdownOptions) error {
+	if opts.Redact {
+		s = Redact(s, opts.Home, opts.User)
+	}
+	_, err := io.WriteString(w, s)
+	return err
+}
+
+func markdownVerdict(b *strings.Builder, v checks.Verdict) {
+	rule := "no deciding rule"
+	if v.Rule != "" {
+		rule = code(v.Rule)
+	}
+	fmt.Fprintf(b, "## sockdoctor: %s (%s)\n\n", v.Sandbox, rule)
+	fmt.Fprintf(b, "> %s\n\n", oneLine(v.Summary))
+}
+
+func markdownTarget(b *strings.Builder, tg *Target) {
+	b.WriteString("| | |\n|---|---|\n")
+	fmt.Fprintf(b, "| App | %s |\n", cell(code(tg.Path)))
+	fmt.Fprintf(b, "| Identity | %s |\n", cell(strings.Join(targetFacts(tg), ", ")))
+	fmt.Fprintf(b, "| Sandbox | %s |\n\n", cell(sandboxFacts(tg)))
+}
+
+func markdownSocket(b *strings.Builder, info *socket.Info) {
+	if info == nil {
+		return
+	}
+	b.WriteString("| Socket | |\n|---|---|\n")
+	fmt.Fprintf(b, "| Path | %s |\n", cell(code(info.Path)))
+	for _, line := range socketFacts(info) {
+		fmt.Fprintf(b, "| | %s |\n", cell(line))
+	}
+	b.WriteString("\n")
+	if info.Dial.Result != socket.DialSkipped {
+		fmt.Fprintf(b, "%s\n\n", dialNote)
+	}
+}
+
+func markdownFindings(b *strings.Builder, findings []checks.Finding, heading string) {
+	if len(findings) == 0 {
+		b.WriteString("No findings.\n\n")
+		return
+	}
+	for _, f := range findings {
+		fmt.Fprintf(b, "%s %s %s: %s\n\n", heading, f.Severity, code(f.Rule), f.Title)
+		fmt.Fprintf(b, "%s\n\n", oneLine(f.Message))
+		markdownList(b, "Evidence", f.Evidence)
+		markdownList(b, "Workaround", f.Workaround)
+		markdownList(b, "References", f.References)
+	}
+}
+
+func markdownList(b *strings.Builder, heading string, items []string) {
+	if len(items) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "**%s**\n\n", heading)
+	for _, item := range items {
+		fmt.Fprintf(b, "- %s\n", oneLine(item))
+	}
+	b.WriteString("\n")
+}
+
+// code wraps s in a code span whose backtick fence is longer than any run
+// of backticks inside s, as CommonMark requires.
+func code(s string) string {
+	if s == "" {
+		return ""
+	}
+	longest, run := 0, 0
+	for _, c := range s {
+		if c == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		return fence + " " + s + " " + fence
+	}
+	return fence + s + fence
+}
+
+// cell escapes the pipe that would end a table cell.
+func cell(s string) string {
+	return strings.ReplaceAll(oneLine(s), "|", `\|`)
+}
+
+// oneLine replaces line breaks in s with spaces, so a path with a newline
+// cannot break the Markdown structure.
+func oneLine(s string) string {
+	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+}

@@ -1,0 +1,106 @@
+package report
+
+import (
+	"path/filepath"
+	"strings"
+)
+
+// Redact replaces the home folder with "~" and the user name with "user" in
+// s, so a report can be pasted into a public ticket. The home folder is
+// replaced in its given and its macOS (/private) form. The user name is
+// replaced only where it stands as a whole word, so a short name such as
+// "al" leaves "also" alone.
+func Redact(s, home, user string) string {
+	if home = strings.TrimSuffix(filepath.Clean(home), "/"); home != "" && home != "." && home != "/" {
+		for _, h := range homeForms(home) {
+			s = replaceWholePath(s, h, "~")
+		}
+	}
+	if user != "" && user != "user" {
+		s = replaceWord(s, user, "user")
+	}
+	return s
+}
+
+// homeForms returns home and its /private form, longest first, so that
+// /private/tmp/home is replaced before /tmp/home.
+func homeForms(home string) []string {
+	forms := []string{home}
+	for _, root := range []string{"/tmp", "/var", "/etc"} {
+		if home == root || strings.HasPrefix(home, root+"/") {
+			forms = []string{"/private" + home, home}
+		}
+	}
+	if rest, ok := strings.CutPrefix(home, "/private"); ok && rest != "" {
+		forms = append(forms, rest)
+	}
+	return forms
+}
+
+// replaceWholePath replaces dir where it is followed by a path separator or
+// a character that cannot continue a file name component.
+func replaceWholePath(s, dir, with string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, dir)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		end := i + len(dir)
+		if continuesAfter(s, end) || continuesBefore(s, i) {
+			b.WriteString(s[:end])
+			s = s[end:]
+			continue
+		}
+		b.WriteString(s[:i])
+		b.WriteString(with)
+		s = s[end:]
+	}
+}
+
+// replaceWord replaces word where neither neighbour is a name byte.
+func replaceWord(s, word, with string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, word)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		end := i + len(word)
+		if continuesBefore(s, i) || continuesAfter(s, end) {
+			b.WriteString(s[:end])
+			s = s[end:]
+			continue
+		}
+		b.WriteString(s[:i])
+		b.WriteString(with)
+		s = s[end:]
+	}
+}
+
+// continuesBefore reports whether the byte before s[i] belongs to the same
+// name, so a match at i is only part of a longer name.
+func continuesBefore(s string, i int) bool {
+	if i == 0 || !isNameByte(s[i-1]) {
+		return false
+	}
+	// A dot ends a sentence or a path extension more often than it joins
+	// two parts of a name, so it joins only between two name bytes.
+	return s[i-1] != '.' || i >= 2 && isNameByte(s[i-2]) && s[i-2] != '.'
+}
+
+// continuesAfter reports whether s[end] continues the name that ends there.
+func continuesAfter(s string, end int) bool {
+	if end >= len(s) || !isNameByte(s[end]) {
+		return false
+	}
+	return s[end] != '.' || end+1 < len(s) && isNameByte(s[end+1]) && s[end+1] != '.'
+}
+
+// isNameByte reports whether c can be part of a user name or a path
+// component name.
+func isNameByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.' || c >= 0x80
+}

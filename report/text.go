@@ -1,0 +1,239 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/fatih/color"
+
+	"github.com/sockdoctor/sockdoctor/checks"
+	"github.com/sockdoctor/sockdoctor/socket"
+)
+
+// TextOptions adjust the terminal output.
+type TextOptions struct {
+	// Color turns on ANSI colours. The caller decides (a terminal, NO_COLOR,
+	// --color); the writer never looks at the environment itself.
+	Color bool
+}
+
+// dialNote tells the reader what the test connect proves.
+const dialNote = "The test connect ran in sockdoctor's process, outside the app's sandbox: " +
+	"\"connected\" proves that a server listens, not that the app may connect."
+
+// palette holds the colours of one output; every colour is off unless
+// TextOptions.Color is set.
+type palette struct {
+	bold, red, yellow, green, cyan, faint *color.Color
+}
+
+func newPalette(enabled bool) palette {
+	newColor := func(attrs ...color.Attribute) *color.Color {
+		c := color.New(attrs...)
+		if enabled {
+			c.EnableColor()
+		} else {
+			c.DisableColor()
+		}
+		return c
+	}
+	return palette{
+		bold:   newColor(color.Bold),
+		red:    newColor(color.FgRed, color.Bold),
+		yellow: newColor(color.FgYellow, color.Bold),
+		green:  newColor(color.FgGreen, color.Bold),
+		cyan:   newColor(color.FgCyan),
+		faint:  newColor(color.Faint),
+	}
+}
+
+// WriteText writes r for a terminal: the verdict first, then the app, the
+// socket and every finding with its evidence and workaround.
+func WriteText(w io.Writer, r *Report, opts TextOptions) error {
+	p := newPalette(opts.Color)
+	tw := &textWriter{w: w, p: p}
+
+	if r.Preset != nil {
+		tw.printf("%s %s (%s): %d candidate paths\n", p.bold.Sprint("Preset"), r.Preset.Name, r.Preset.Software, len(r.Candidates))
+		tw.printf("  %s\n", r.Preset.Note)
+		tw.println()
+	}
+	tw.verdict(r.Verdict)
+	tw.println()
+	if r.Target != nil {
+		tw.target(r.Target)
+	}
+
+	if len(r.Candidates) == 0 {
+		tw.socket(r.Socket)
+		tw.println()
+		tw.findings(r.Findings)
+	} else {
+		for i, c := range r.Candidates {
+			tw.printf("%s %d of %d\n", p.bold.Sprint("Candidate"), i+1, len(r.Candidates))
+			tw.verdict(c.Verdict)
+			tw.socket(c.Socket)
+			tw.println()
+			tw.findings(c.Findings)
+		}
+	}
+	return tw.err
+}
+
+// WriteFindingsText writes one finding list the way WriteText does, for
+// commands that diagnose more than one socket.
+func WriteFindingsText(w io.Writer, findings []checks.Finding, opts TextOptions) error {
+	tw := &textWriter{w: w, p: newPalette(opts.Color)}
+	tw.findings(findings)
+	return tw.err
+}
+
+// WriteVerdictText writes the verdict line and its summary.
+func WriteVerdictText(w io.Writer, v checks.Verdict, opts TextOptions) error {
+	tw := &textWriter{w: w, p: newPalette(opts.Color)}
+	tw.verdict(v)
+	return tw.err
+}
+
+// textWriter keeps the first write error so the rendering code stays flat.
+type textWriter struct {
+	w   io.Writer
+	p   palette
+	err error
+}
+
+func (t *textWriter) printf(format string, args ...any) {
+	if t.err == nil {
+		_, t.err = fmt.Fprintf(t.w, format, args...)
+	}
+}
+
+func (t *textWriter) println() { t.printf("\n") }
+
+func (t *textWriter) verdict(v checks.Verdict) {
+	word := strings.ToUpper(v.Sandbox)
+	switch v.Sandbox {
+	case checks.SandboxDenied:
+		word = t.p.red.Sprint(word)
+	case checks.SandboxAllowed, checks.SandboxNotSandboxed:
+		word = t.p.green.Sprint(word)
+	default:
+		word = t.p.yellow.Sprint(word)
+	}
+	rule := v.Rule
+	if rule == "" {
+		rule = "no deciding rule"
+	}
+	t.printf("%s %s (%s)\n", t.p.bold.Sprint("Sandbox:"), word, rule)
+	t.printf("  %s\n", v.Summary)
+}
+
+func (t *textWriter) target(tg *Target) {
+	t.printf("%s  %s\n", t.p.bold.Sprint("App:"), tg.Path)
+	t.printf("        %s\n", strings.Join(targetFacts(tg), ", "))
+	t.printf("        %s\n", sandboxFacts(tg))
+}
+
+func (t *textWriter) socket(info *socket.Info) {
+	if info == nil {
+		return
+	}
+	t.printf("%s %s\n", t.p.bold.Sprint("Socket:"), info.Path)
+	for _, line := range socketFacts(info) {
+		t.printf("        %s\n", line)
+	}
+	if info.Dial.Result != socket.DialSkipped {
+		t.printf("        %s\n", t.p.faint.Sprint(dialNote))
+	}
+}
+
+func (t *textWriter) findings(findings []checks.Finding) {
+	if len(findings) == 0 {
+		t.printf("No findings.\n")
+		return
+	}
+	t.printf("%s\n", t.p.bold.Sprintf("Findings (%d):", len(findings)))
+	for _, f := range findings {
+		t.println()
+		t.printf("%s %s: %s\n", t.severity(f.Severity), t.p.bold.Sprint(f.Rule), f.Title)
+		t.printf("  %s\n", f.Message)
+		t.list("Evidence", f.Evidence)
+		t.list("Workaround", f.Workaround)
+		t.list("References", f.References)
+	}
+}
+
+func (t *textWriter) severity(s checks.Severity) string {
+	label := fmt.Sprintf("%-7s", s)
+	switch s {
+	case checks.SeverityError:
+		return t.p.red.Sprint(label)
+	case checks.SeverityWarning:
+		return t.p.yellow.Sprint(label)
+	}
+	return t.p.cyan.Sprint(label)
+}
+
+func (t *textWriter) list(heading string, items []string) {
+	if len(items) == 0 {
+		return
+	}
+	t.printf("  %s:\n", heading)
+	for _, item := range items {
+		t.printf("    - %s\n", item)
+	}
+}
+
+// targetFacts lists the app's identity for the report header.
+func targetFacts(tg *Target) []string {
+	var facts []string
+	if tg.BundleID != "" {
+		facts = append(facts, "bundle ID "+tg.BundleID)
+	}
+	if tg.TeamID != "" {
+		facts = append(facts, "team "+tg.TeamID)
+	}
+	facts = append(facts, "signature "+tg.Signature, "distribution "+tg.Distribution)
+	return facts
+}
+
+func sandboxFacts(tg *Target) string {
+	if !tg.Sandboxed {
+		return "not sandboxed"
+	}
+	if len(tg.AppGroups) == 0 {
+		return "sandboxed, no app group"
+	}
+	return "sandboxed, app groups " + strings.Join(tg.AppGroups, ", ")
+}
+
+// socketFacts lists what socket.Inspect found, one fact per line.
+func socketFacts(info *socket.Info) []string {
+	var lines []string
+	if info.ResolvedPath != info.Path {
+		lines = append(lines, "resolved to "+info.ResolvedPath)
+	}
+	for _, h := range info.Hops {
+		lines = append(lines, fmt.Sprintf("symlink %s -> %s", h.From, h.To))
+	}
+	lines = append(lines, fmt.Sprintf("%d bytes (sun_path holds %d); %s: %s", info.PathBytes, socket.SunPathSize-1, info.Location, info.LocationDetail))
+
+	state := info.Type
+	if info.Mode != "" {
+		state += " " + info.Mode
+	}
+	if info.Owner != "" {
+		state += " owned by " + info.Owner
+	}
+	lines = append(lines, state)
+
+	dial := "test connect: " + string(info.Dial.Result)
+	if info.Dial.Errno != "" {
+		dial += " (" + info.Dial.Errno + ")"
+	}
+	if info.Dial.Result == socket.DialSkipped && info.Dial.Error != "" {
+		dial += ", " + info.Dial.Error
+	}
+	return append(lines, dial)
+}
