@@ -26,7 +26,12 @@ var privateRoots = []string{"/tmp", "/var", "/etc"}
 // becomes /private/tmp/x, and likewise for /var and /etc. It cleans the path
 // but reads no files, so it returns the same result on any host.
 func MacOSPath(path string) string {
-	path = filepath.Clean(path)
+	return macOSForm(filepath.Clean(path))
+}
+
+// macOSForm is MacOSPath without cleaning, for link targets whose ".."
+// elements apply after the links before them are followed.
+func macOSForm(path string) string {
 	for _, root := range privateRoots {
 		if path == root || strings.HasPrefix(path, root+"/") {
 			return "/private" + path
@@ -102,10 +107,11 @@ func resolveHost(path string) resolution {
 			done = filepath.Join(append([]string{next}, rest...)...)
 			break
 		}
+		// No cleaning: "sub/../x" in a target must apply ".." after
+		// following sub, as the kernel does.
 		if !filepath.IsAbs(target) {
-			target = filepath.Join(done, target)
+			target = strings.TrimSuffix(done, "/") + "/" + target
 		}
-		target = filepath.Clean(target)
 		res.addHop(next, target)
 
 		// Restart from the root with the link's target in front of what is
@@ -122,7 +128,7 @@ func resolveHost(path string) resolution {
 // addHop records a followed symlink, except the /tmp, /var and /etc links of
 // macOS itself, which MacOSPath already accounts for.
 func (r *resolution) addHop(from, to string) {
-	hop := Hop{From: MacOSPath(from), To: MacOSPath(to)}
+	hop := Hop{From: MacOSPath(from), To: macOSForm(to)}
 	if hop.From == hop.To {
 		return
 	}

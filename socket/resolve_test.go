@@ -160,3 +160,38 @@ func TestHostLayoutLinksNotFollowed(t *testing.T) {
 func itoa(i int) string {
 	return string(rune('a'+i/26)) + string(rune('a'+i%26))
 }
+
+func TestResolveTargetDotDotAfterLink(t *testing.T) {
+	root := shortTempDir(t)
+	mkdirAll(t, filepath.Join(root, "a", "b"))
+	symlink(t, "a/b", filepath.Join(root, "sub"))
+	symlink(t, "sub/../file", filepath.Join(root, "t"))
+
+	resolved, hops, err := Resolve(filepath.Join(root, "t"), "/home/none")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := MacOSPath(filepath.Join(root, "a", "file")); resolved != want {
+		t.Errorf("resolved = %q, want %q", resolved, want)
+	}
+	if len(hops) != 2 {
+		t.Fatalf("hops = %v, want t and sub", hops)
+	}
+	if want := MacOSPath(root) + "/sub/../file"; hops[0].To != want {
+		t.Errorf("first hop leads to %q, want the uncleaned target %q", hops[0].To, want)
+	}
+}
+
+func TestAddHopSkipsPrivateLinks(t *testing.T) {
+	var res resolution
+	res.addHop("/tmp", "/private/tmp")
+	res.addHop("/var", "/private/var")
+	res.addHop("/etc", "/private/etc")
+	if len(res.hops) != 0 {
+		t.Errorf("hops = %v, want none for the /tmp, /var and /etc links of macOS", res.hops)
+	}
+	res.addHop("/var/run/docker.sock", "/Users/dev/.docker/run/docker.sock")
+	if len(res.hops) != 1 {
+		t.Errorf("hops = %v, want the docker.sock link", res.hops)
+	}
+}
