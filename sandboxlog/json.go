@@ -1,0 +1,157 @@
+package sandboxlog
+
+import (
+	"bytes"
+	"encoding/json"
+	"path"
+	"strings"
+)
+
+// MaxRecordBytes bounds one JSON record; a longer record is skipped and
+// counted in Stats.Oversized, so memory stays bounded on any input.
+const MaxRecordBytes = 1 << 20
+
+// logRecord holds the fields of a `log show --style json` or `--style
+// ndjson` record that sockdoctor reads. processImagePath and processID name
+// the process that logged the message: the kernel, for sandbox denials.
+type logRecord struct {
+	EventMessage     string `json:"eventMessage"`
+	ProcessImagePath string `json:"processImagePath"`
+	ProcessID        int    `json:"processID"`
+	Timestamp        string `json:"timestamp"`
+}
+
+// jsonAssembler collects the bytes of JSON records that may span lines: the
+// pretty-printed array of `log show --style json`, or one object a line for
+// ndjson. It tracks brace depth outside strings, which is enough to find
+// where each top-level object ends without decoding it.
+type jsonAssembler struct {
+	active   bool // inside a JSON document
+	array    bool // inside a top-level array
+	depth    int
+	inString bool
+	escaped  bool
+	overflow bool // the current record exceeded MaxRecordBytes
+
+	record    []byte
+	startLine int
+}
+
+// feed consumes one line. complete is called with each record that ends on
+// this line. It returns false when the line holds bytes that cannot be part
+// of the document, which ends it.
+func (a *jsonAssembler) feed(line []byte, lineNo int, complete func(record []byte, startLine int, overflow bool)) bool {
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		if a.depth == 0 {
+			switch {
+			case c == ' ' || c == '\t' || c == '\r':
+				continue
+			case c == '[' && !a.array:
+				a.array = true
+				continue
+			case c == ',' && a.array:
+				continue
+			case c == ']' && a.array:
+				a.array = false
+				continue
+			case c != '{':
+				a.reset()
+				return false
+			}
+			a.record = a.record[:0]
+			a.startLine = lineNo
+			a.overflow = false
+		}
+
+		a.appendByte(c)
+		switch {
+		case a.inString && a.escaped:
+			a.escaped = false
+		case a.inString && c == '\\':
+			a.escaped = true
+		case c == '"':
+			a.inString = !a.inString
+		case a.inString:
+		case c == '{' || c == '[':
+			a.depth++
+		case c == '}' || c == ']':
+			a.depth--
+			if a.depth == 0 {
+				complete(a.record, a.startLine, a.overflow)
+				a.record = a.record[:0]
+			}
+		}
+	}
+	if a.depth > 0 {
+		a.appendByte('\n')
+	}
+	a.active = a.depth > 0 || a.array
+	return true
+}
+
+func (a *jsonAssembler) appendByte(c byte) {
+	if len(a.record) >= MaxRecordBytes {
+		a.overflow = true
+		return
+	}
+	a.record = append(a.record, c)
+}
+
+// reset leaves the document, dropping any partial record.
+func (a *jsonAssembler) reset() {
+	*a = jsonAssembler{record: a.record[:0]}
+}
+
+// parseRecord reads the event of one JSON record. Its eventMessage contains
+// a kernel line, a library message or a whole violation report. Process, pid
+// and timestamp come from the message, or from the record where the message
+// names no process.
+func parseRecord(data []byte, format Format) (Event, bool) {
+	var rec logRecord
+	if err := json.Unmarshal(data, &rec); err != nil {
+		return Event{}, false
+	}
+	ev, ok := parseEventMessage(rec.EventMessage)
+	if !ok {
+		return Event{}, false
+	}
+	ev.Format = format
+	ev.Time = rec.Timestamp
+	ev.Raw = rec.EventMessage
+	if ev.Process == "" && rec.ProcessImagePath != "" {
+		ev.Process = path.Base(rec.ProcessImagePath)
+		ev.PID = rec.ProcessID
+	}
+	return ev, true
+}
+
+// parseEventMessage parses a message that may span lines: a denial or
+// library message on its first line, optionally followed by the fields of a
+// violation report.
+func parseEventMessage(msg string) (Event, bool) {
+	first, rest, _ := strings.Cut(msg, "\n")
+	ev, found := parseMessage(bytes.TrimRight([]byte(first), "\r"))
+
+	var st reportState
+	for rest != "" {
+		var line string
+		line, rest, _ = strings.Cut(rest, "\n")
+		b := []byte(line)
+		if !st.active {
+			report, ok := parseViolationLine(b)
+			if !ok {
+				continue
+			}
+			if !found {
+				ev, found = report, true
+			}
+			st.active = true
+			continue
+		}
+		if !st.applyReportLine(&ev, b) {
+			break
+		}
+	}
+	return ev, found
+}
