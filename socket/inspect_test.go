@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -445,5 +446,57 @@ func TestInspectLinkFolderBlocks(t *testing.T) {
 	}
 	if info.Dial.Result != DialPermissionDenied {
 		t.Errorf("dial = %+v, want permission-denied", info.Dial)
+	}
+}
+
+func TestInspectOwnerWithoutName(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("skipped: only root can give a file to another uid")
+	}
+	const uid = 48213
+	if u, err := user.LookupId("48213"); err == nil {
+		t.Skipf("skipped: uid 48213 has the user name %q here", u.Username)
+	}
+	dir := shortTempDir(t)
+	path := filepath.Join(dir, "owned")
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(path, uid, uid); err != nil {
+		t.Fatal(err)
+	}
+
+	info, err := Inspect(path, Options{Home: "/nonexistent-home"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Owner != "48213" {
+		t.Errorf("owner = %q, want the uid 48213", info.Owner)
+	}
+}
+
+func TestInspectSocketNotWritable(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("skipped: running as root, and access(2) grants root write permission on every socket")
+	}
+	dir := shortTempDir(t)
+	sock := filepath.Join(dir, "ro.sock")
+	listenStream(t, sock)
+	if err := os.Chmod(sock, 0o555); err != nil {
+		t.Fatal(err)
+	}
+
+	info, err := Inspect(sock, Options{Home: "/nonexistent-home", Dial: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Writable {
+		t.Error("writable = true for a socket of mode 0555")
+	}
+	if info.Mode != "sr-xr-xr-x" {
+		t.Errorf("mode = %q, want sr-xr-xr-x", info.Mode)
+	}
+	if info.Dial.Result != DialPermissionDenied || info.Dial.Errno != "EACCES" {
+		t.Errorf("dial = %+v, want permission-denied with EACCES", info.Dial)
 	}
 }

@@ -153,3 +153,49 @@ func tempDir(getenv func(string) string) string {
 	}
 	return "/tmp"
 }
+
+// presetPatterns are filepath.Match patterns, relative to the home folder
+// unless absolute, for socket paths of a preset beyond its fixed candidates:
+// other Colima profiles, Lima instances and launchd's ssh-agent folders.
+var presetPatterns = map[string][]string{
+	"colima":    {".colima/*/docker.sock"},
+	"lima":      {".lima/*/sock/docker.sock"},
+	"podman":    {"/private/var/folders/*/*/T/podman/podman-machine-*-api.sock"},
+	"ssh-agent": {"/private/tmp/com.apple.launchd.*/Listeners"},
+}
+
+// MatchPreset returns the preset whose candidate paths or known path
+// patterns include path, comparing macOS forms, so a socket given with
+// --socket still gets the advice of its software.
+func MatchPreset(path, home string, getenv func(string) string) (Preset, bool) {
+	target := MacOSPath(path)
+	for _, p := range Presets(home, getenv) {
+		for _, candidate := range p.Candidates {
+			if MacOSPath(candidate) == target {
+				return p, true
+			}
+		}
+		for _, pattern := range presetPatterns[p.Name] {
+			if !filepath.IsAbs(pattern) {
+				pattern = escapePattern(MacOSPath(home)) + "/" + pattern
+			}
+			if ok, _ := filepath.Match(pattern, target); ok {
+				return p, true
+			}
+		}
+	}
+	return Preset{}, false
+}
+
+// escapePattern quotes the characters filepath.Match treats as special, so
+// a home folder such as "/Users/a[1]" matches itself.
+func escapePattern(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

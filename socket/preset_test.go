@@ -123,3 +123,47 @@ func TestPresetLocations(t *testing.T) {
 		}
 	}
 }
+
+func TestMatchPreset(t *testing.T) {
+	const home = "/Users/dev"
+	env := fakeEnv(map[string]string{"TMPDIR": "/var/folders/zz/abc/T/"})
+	tests := []struct {
+		path string
+		want string
+	}{
+		{"/Users/dev/.docker/run/docker.sock", "docker"},
+		{"/private/var/run/docker.sock", "docker"},
+		{"/Users/dev/.colima/work/docker.sock", "colima"},
+		{"/Users/dev/.lima/podman/sock/docker.sock", "lima"},
+		{"/var/folders/zz/abc/T/podman/podman-machine-default-api.sock", "podman"},
+		{"/var/folders/yy/def/T/podman/podman-machine-dev-api.sock", "podman"},
+		{"/tmp/com.apple.launchd.Ab12Cd/Listeners", "ssh-agent"},
+		{"/Users/dev/Library/Group Containers/2BUA8C4S2C.com.1password/t/agent.sock", "1password"},
+		{"/private/tmp/mysql.sock", "mysql"},
+		{"/Users/dev/.colima/work/sub/docker.sock", ""},
+		{"/Users/other/.docker/run/docker.sock", ""},
+		{"/tmp/other.sock", ""},
+	}
+	for _, tt := range tests {
+		p, ok := MatchPreset(tt.path, home, env)
+		if tt.want == "" {
+			if ok {
+				t.Errorf("MatchPreset(%q) = %q, want no match", tt.path, p.Name)
+			}
+			continue
+		}
+		if !ok || p.Name != tt.want {
+			t.Errorf("MatchPreset(%q) = %q, %v, want %q", tt.path, p.Name, ok, tt.want)
+		}
+	}
+}
+
+func TestMatchPresetHomeWithPatternCharacters(t *testing.T) {
+	const home = "/Users/a[1]*"
+	if p, ok := MatchPreset(home+"/.colima/work/docker.sock", home, nil); !ok || p.Name != "colima" {
+		t.Errorf("MatchPreset = %q, %v, want colima", p.Name, ok)
+	}
+	if _, ok := MatchPreset("/Users/a1x/.colima/work/docker.sock", home, nil); ok {
+		t.Error("home pattern characters matched another folder")
+	}
+}
