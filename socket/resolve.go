@@ -42,18 +42,18 @@ func macOSForm(path string) string {
 
 // Resolve expands a leading ~/ with home, follows symlinks hop by hop on the
 // real file system and returns the resolved path in its macOS form with each
-// hop. A missing component ends the walk and the rest of the path is kept as
-// written. The error wraps ErrSymlinkLoop for a loop, and then resolved is the
+// hop. A missing component ends the walk, and the rest of the path is
+// appended with only lexical cleaning. The error wraps ErrSymlinkLoop for a loop, and then resolved is the
 // path reached so far.
 func Resolve(path, home string) (resolved string, hops []Hop, err error) {
 	if !filepath.IsAbs(home) {
 		return "", nil, fmt.Errorf("invalid home folder %q: use an absolute path", home)
 	}
-	given, err := expandPath(path, filepath.Clean(home))
+	expanded, err := expandPath(path, filepath.Clean(home))
 	if err != nil {
 		return "", nil, err
 	}
-	res := resolveHost(given)
+	res := resolveHost(expanded)
 	return res.macPath, res.hops, res.err
 }
 
@@ -65,8 +65,9 @@ type resolution struct {
 	err     error // wraps ErrSymlinkLoop
 }
 
-// resolveHost walks an absolute, clean path component by component and
-// follows every symlink it meets, like the kernel's namei.
+// resolveHost walks an absolute path component by component and follows
+// every symlink it meets, like the kernel's namei, so ".." applies to the
+// folder reached so far.
 func resolveHost(path string) resolution {
 	var res resolution
 	done := "/"

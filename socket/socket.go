@@ -104,7 +104,7 @@ type Dial struct {
 	ServerType string `json:"server_type,omitempty"`
 }
 
-// Info is what Inspect found about one socket path.
+// Info is the report of Inspect on one socket path.
 type Info struct {
 	Path           string   `json:"path"`          // as given, after ~ expansion
 	ResolvedPath   string   `json:"resolved_path"` // macOS form, symlinks followed
@@ -113,7 +113,7 @@ type Info struct {
 	LocationDetail string   `json:"location_detail"` // one sentence, such as "group container of ... (another team)"
 	Exists         bool     `json:"exists"`
 	Type           string   `json:"type"`  // socket, file, directory, symlink, missing, other or unknown
-	Mode           string   `json:"mode"`  // ls style, such as "srwxr-xr-x"; empty when missing
+	Mode           string   `json:"mode"`  // ls style, such as "srwxr-xr-x"; empty unless Exists
 	Owner          string   `json:"owner"` // user name, or the uid when it has no name
 	Dial           Dial     `json:"dial"`
 
@@ -123,7 +123,7 @@ type Info struct {
 	GivenPathBytes int    `json:"given_path_bytes,omitempty"`
 	Hops           []Hop  `json:"hops,omitempty"`
 	ResolveError   string `json:"resolve_error,omitempty"` // symlink loop or too many hops
-	StatError      string `json:"stat_error,omitempty"`    // why Type is "unknown"
+	StatError      string `json:"stat_error,omitempty"`    // the lstat error behind Type "unknown"
 	ContainerID    string `json:"container_id,omitempty"`  // bundle ID or group ID of the enclosing container
 	GroupTeamID    string `json:"group_team_id,omitempty"` // Team ID prefix of that group
 	SameTeam       bool   `json:"same_team,omitempty"`     // GroupTeamID equals Options.TeamID
@@ -145,13 +145,13 @@ func Inspect(path string, opts Options) (*Info, error) {
 	if err != nil {
 		return nil, err
 	}
-	given, err := expandPath(path, opts.Home)
+	expanded, err := expandPath(path, opts.Home)
 	if err != nil {
 		return nil, err
 	}
 
-	info := &Info{Path: given, GivenPathBytes: len(given)}
-	res := resolveHost(given)
+	info := &Info{Path: expanded, GivenPathBytes: len(expanded)}
+	res := resolveHost(expanded)
 	info.ResolvedPath = res.macPath
 	info.PathBytes = len(res.macPath)
 	info.Hops = res.hops
@@ -180,7 +180,7 @@ func Inspect(path string, opts Options) (*Info, error) {
 	case opts.Operation == OperationBind && !info.Exists:
 		info.Dial.Error = "bind: nothing at the path to connect to"
 	default:
-		info.Dial = DialPath(hostPath(given), opts.Timeout)
+		info.Dial = DialPath(hostPath(expanded), opts.Timeout)
 	}
 	return info, nil
 }
