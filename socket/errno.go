@@ -67,6 +67,9 @@ func dialResultForErrno(name string) DialResult {
 	case "ENOTSOCK":
 		return DialNotASocket
 	case "ECONNREFUSED":
+		// NOTE: Darwin also returns ECONNREFUSED when a live listener's
+		// backlog is full (unp_connect in xnu bsd/kern/uipc_usrreq.c), so
+		// on a Mac "refused" can mean a busy server rather than a stale file.
 		return DialRefused
 	case "EPROTOTYPE":
 		return DialWrongType
