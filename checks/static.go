@@ -218,3 +218,17 @@ func quoteList(items []string) string {
 	}
 	return strings.Join(quoted, ", ")
 }
+
+// StaticRuleIDs returns the IDs of every rule the static checks can raise,
+// sorted: the rules of this file set and sbpl-exception of the sandbox reach
+// catalog.
+func StaticRuleIDs() []string {
+	ids := []string{
+		groupNotTeamPrefixed.ID, groupTeamMismatch.ID, groupNotInProfile.ID, groupPathBudget.ID,
+		unresolvedPlaceholder.ID, derMismatch.ID, adHocSignature.ID, wrongType.ID,
+		temporaryExceptionReview.ID, masRequiresSandbox.ID, nestedNotSandboxed.ID, inheritMisuse.ID,
+		groupNotShared.ID, "sbpl-exception",
+	}
+	sort.Strings(ids)
+	return ids
+}

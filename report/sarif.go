@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 
 	"github.com/sockdoctor/sockdoctor/checks"
@@ -35,7 +36,8 @@ type SARIFTool struct {
 
 // SARIFLocation is a place in the repository that a result points at.
 type SARIFLocation struct {
-	// URI is the file path relative to the repository root, with slashes.
+	// URI is the file's URI reference: a path relative to the repository
+	// root, with slashes and percent-encoding, or an absolute file URI.
 	URI string
 	// StartLine is the 1-based line, or 0 to point at the whole file.
 	StartLine int
@@ -147,7 +149,11 @@ func newSARIFResult(res SARIFResult, ruleIndex int) sarifResult {
 		Message:   sarifText{Text: resultText(f)},
 	}
 	for _, loc := range res.Locations {
-		physical := sarifPhysicalLocation{ArtifactLocation: sarifArtifactLocation{URI: loc.URI, URIBaseID: sarifSourceRoot}}
+		artifact := sarifArtifactLocation{URI: loc.URI}
+		if u, err := url.Parse(loc.URI); err == nil && !u.IsAbs() {
+			artifact.URIBaseID = sarifSourceRoot
+		}
+		physical := sarifPhysicalLocation{ArtifactLocation: artifact}
 		if loc.StartLine > 0 {
 			physical.Region = &sarifRegion{StartLine: loc.StartLine}
 		}

@@ -1,0 +1,586 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/fatih/color"
+	"github.com/spf13/cobra"
+
+	"github.com/sockdoctor/sockdoctor/bundle"
+	"github.com/sockdoctor/sockdoctor/checks"
+	"github.com/sockdoctor/sockdoctor/entitlements"
+	"github.com/sockdoctor/sockdoctor/report"
+)
+
+func init() {
+	subcommands = append(subcommands, newLintCommand)
+}
+
+// disableFileSuffix names the suppression file that sits next to a linted
+// file or bundle: App.entitlements.sockdoctor-disable lists the rule IDs
+// that are not reported for App.entitlements. Entitlements files take no
+// comments or extra keys, so suppressions live beside them.
+const disableFileSuffix = ".sockdoctor-disable"
+
+// lintOptions are the flags of "sockdoctor lint".
+type lintOptions struct {
+	output         outputOptions
+	Paths          []string
+	Distribution   string
+	TeamID         string
+	Vars           []string
+	Disable        []string
+	SourceMaps     []string
+	UserNameLength int
+	SocketName     string
+}
+
+func newLintCommand(streams *IO) *cobra.Command {
+	opts := &lintOptions{}
+	cmd := &cobra.Command{
+		Use:   "lint PATH...",
+		Short: "Check entitlements files and built bundles for sandbox and App Review problems",
+		Long: `Run every static rule that needs no live socket over entitlements sources
+(.entitlements, .plist, .xcent) and built bundles with all their nested code:
+XPC services, app extensions, login items, launchd services, helpers, extra
+executables and the code inside frameworks.
+
+Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 for
+a usage error or an unreadable input (the report is still written first).
+Text output prints nothing when there are no findings.
+
+To suppress a rule for one input without touching it, list rule IDs one per
+line in a file named after the input plus ".sockdoctor-disable", next to it
+(App.entitlements.sockdoctor-disable); lines starting with # are comments.`,
+		Example: `  sockdoctor lint MyApp/MyApp.entitlements
+  sockdoctor lint --format sarif --var TeamIdentifierPrefix=ABCDE12345. MyApp/*.entitlements > lint.sarif
+  sockdoctor lint --distribution mas --source-map MyApp/MyApp.entitlements=build/MyApp.app build/MyApp.app`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Paths = args
+			config, err := opts.validate()
+			if err != nil {
+				return err
+			}
+			return runLint(streams, opts, config)
+		},
+	}
+	addOutputFlags(cmd, &opts.output, "text", "json", "sarif")
+	f := cmd.Flags()
+	f.StringVar(&opts.Distribution, "distribution", "", "judge as this channel: mas, developer-id or development (default: from the signing certificate; unknown for source files)")
+	f.StringVar(&opts.TeamID, "team-id", "", "signing Team ID that entitlements source files are checked against, e.g. ABCDE12345")
+	f.StringArrayVar(&opts.Vars, "var", nil, "substitute the Xcode build setting NAME=VALUE in $(NAME) placeholders (repeatable)")
+	f.StringArrayVar(&opts.Disable, "disable", nil, "do not report this rule ID (repeatable)")
+	f.StringArrayVar(&opts.SourceMaps, "source-map", nil, "ENTITLEMENTS_FILE=BUNDLE_PATH: report findings about the code at BUNDLE_PATH on the lines of ENTITLEMENTS_FILE (repeatable)")
+	f.IntVar(&opts.UserNameLength, "user-name-length", checks.DefaultUserNameLength, "user name length in bytes that group-path-budget keeps room for")
+	f.StringVar(&opts.SocketName, "socket-name", checks.DefaultSocketName, "socket file name that group-path-budget keeps room for")
+	_ = cmd.RegisterFlagCompletionFunc("distribution", cobra.FixedCompletions([]string{"mas", "developer-id", "development"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("disable", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		var ids []string
+		for _, r := range checks.Catalog() {
+			ids = append(ids, r.ID)
+		}
+		return ids, cobra.ShellCompDirectiveNoFileComp
+	})
+	return cmd
+}
+
+// lintConfig is the validated form of the flags.
+type lintConfig struct {
+	vars       map[string]string
+	disabled   map[string]bool
+	sourceMaps map[string]string // cleaned bundle path -> entitlements file
+	static     checks.StaticOptions
+}
+
+func (o *lintOptions) validate() (*lintConfig, error) {
+	if err := o.output.validate(); err != nil {
+		return nil, err
+	}
+	config := &lintConfig{disabled: map[string]bool{}, sourceMaps: map[string]string{}}
+
+	switch o.Distribution {
+	case "", "mas", "developer-id", "development":
+	default:
+		return nil, inputErrorf("pass mas, developer-id or development", "invalid --distribution %q", o.Distribution)
+	}
+	if o.TeamID != "" && !validTeamID(o.TeamID) {
+		return nil, inputErrorf("pass the ten-character Team ID, e.g. ABCDE12345", "invalid --team-id %q", o.TeamID)
+	}
+	if o.UserNameLength < 1 || o.UserNameLength > 255 {
+		return nil, inputErrorf("pass a length in bytes between 1 and 255", "invalid --user-name-length %d", o.UserNameLength)
+	}
+	if o.SocketName == "" || strings.Contains(o.SocketName, "/") {
+		return nil, inputErrorf("pass a file name without slashes, e.g. ipc.sock", "invalid --socket-name %q", o.SocketName)
+	}
+
+	vars, err := parseVars(o.Vars)
+	if err != nil {
+		return nil, err
+	}
+	config.vars = vars
+
+	for _, id := range o.Disable {
+		if err := checkRuleID(id); err != nil {
+			return nil, inputErrorf(err.Error(), "invalid --disable %q", id)
+		}
+		config.disabled[id] = true
+	}
+
+	for _, m := range o.SourceMaps {
+		source, target, ok := strings.Cut(m, "=")
+		if !ok || source == "" || target == "" {
+			return nil, inputErrorf("pass --source-map ENTITLEMENTS_FILE=BUNDLE_PATH, e.g. MyApp/MyApp.entitlements=build/MyApp.app",
+				"invalid --source-map %q: expected ENTITLEMENTS_FILE=BUNDLE_PATH", m)
+		}
+		config.sourceMaps[filepath.Clean(target)] = source
+	}
+
+	config.static = checks.StaticOptions{
+		Distribution:   checks.Distribution(o.Distribution),
+		UserNameLength: o.UserNameLength,
+		SocketName:     o.SocketName,
+	}
+	return config, nil
+}
+
+func validTeamID(id string) bool {
+	if len(id) != 10 {
+		return false
+	}
+	for _, r := range id {
+		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkRuleID returns an error that lists the catalog when id is unknown.
+func checkRuleID(id string) error {
+	if _, ok := checks.Lookup(id); ok {
+		return nil
+	}
+	return fmt.Errorf("unknown rule ID; run \"sockdoctor rules\" for the list")
+}
+
+// lintInput is one linted path and what came out of it.
+type lintInput struct {
+	Path         string
+	Kind         string
+	Distribution checks.Distribution
+	Results      []checks.StaticFinding
+	// locate maps a finding to the place it points at.
+	locate func(checks.StaticFinding) lintLocation
+}
+
+// lintLocation is where a finding points: a file and, for XML plists, the
+// line of the key.
+type lintLocation struct {
+	File string
+	Line int
+}
+
+// lintProblem is an input, or a file inside a bundle, that could not be read.
+type lintProblem struct {
+	Path string
+	Err  error
+	Hint string
+}
+
+func runLint(streams *IO, opts *lintOptions, config *lintConfig) error {
+	var (
+		inputs   []lintInput
+		problems []lintProblem
+	)
+	for _, path := range opts.Paths {
+		input, inputProblems := lintPath(path, opts, config)
+		problems = append(problems, inputProblems...)
+		if input != nil {
+			inputs = append(inputs, *input)
+		}
+	}
+
+	var err error
+	switch opts.output.Format {
+	case "json":
+		err = writeLintJSON(streams.Out, inputs, problems)
+	case "sarif":
+		err = writeLintSARIF(streams.Out, inputs)
+	default:
+		err = writeLintText(streams.Out, inputs, opts.output.useColor(streams))
+	}
+	if err != nil {
+		return writeErrorf(err)
+	}
+
+	for _, p := range problems {
+		fmt.Fprintf(streams.Err, "sockdoctor: error: cannot read %q: %v\n", p.Path, p.Err)
+		if p.Hint != "" {
+			fmt.Fprintf(streams.Err, "sockdoctor: hint: %s\n", p.Hint)
+		}
+	}
+
+	var all []checks.Finding
+	for _, in := range inputs {
+		all = append(all, checks.Findings(in.Results)...)
+	}
+	if len(problems) > 0 {
+		return &ExitError{Code: ExitUsage}
+	}
+	return opts.output.findingsExit(all)
+}
+
+// lintPath lints one command-line path: a bundle folder, a Mach-O file or an
+// entitlements property list.
+func lintPath(path string, opts *lintOptions, config *lintConfig) (*lintInput, []lintProblem) {
+	disabled, err := readDisableFile(path, config.disabled)
+	if err != nil {
+		return nil, []lintProblem{{Path: path + disableFileSuffix, Err: err, Hint: "list one rule ID per line; run \"sockdoctor rules\" for the IDs"}}
+	}
+	static := config.static
+	static.Disabled = disabled
+
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, []lintProblem{{Path: path, Err: err, Hint: "check the path"}}
+	}
+	if info.IsDir() {
+		return lintBundle(path, static, config)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, []lintProblem{{Path: path, Err: errors.New("not a regular file or folder; FIFOs and devices are not read"),
+			Hint: "pass an entitlements file, a Mach-O file or a bundle folder"}}
+	}
+	return lintFile(path, opts, static, config)
+}
+
+// readDisableFile adds the rule IDs listed in path's suppression file, if
+// any, to the IDs disabled on the command line.
+func readDisableFile(path string, base map[string]bool) (map[string]bool, error) {
+	disabled := map[string]bool{}
+	for id := range base {
+		disabled[id] = true
+	}
+	file, err := os.Open(filepath.Clean(path) + disableFileSuffix)
+	if errors.Is(err, os.ErrNotExist) {
+		return disabled, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+
+	scanner := bufio.NewScanner(file)
+	for n := 1; scanner.Scan(); n++ {
+		line := strings.TrimSpace(scanner.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if err := checkRuleID(line); err != nil {
+			return nil, fmt.Errorf("line %d: %q: %v", n, line, err)
+		}
+		disabled[line] = true
+	}
+	return disabled, scanner.Err()
+}
+
+func loadProblem(path string, err error) lintProblem {
+	var loadErr *entitlements.LoadError
+	if errors.As(err, &loadErr) {
+		return lintProblem{Path: path, Err: loadErr.Err, Hint: loadErr.Hint}
+	}
+	return lintProblem{Path: path, Err: err}
+}
+
+func lintFile(path string, opts *lintOptions, static checks.StaticOptions, config *lintConfig) (*lintInput, []lintProblem) {
+	target, err := entitlements.Load(path, entitlements.LoadOptions{Vars: config.vars})
+	if err != nil {
+		return nil, []lintProblem{loadProblem(path, err)}
+	}
+	if target.Kind == entitlements.KindProfile {
+		return nil, []lintProblem{{Path: path, Err: errors.New("a provisioning profile holds no entitlements to lint"),
+			Hint: "lint the bundle that embeds the profile, or its entitlements file"}}
+	}
+
+	st := checks.StaticTargetOf(target)
+	if target.Kind == entitlements.KindEntitlementsFile && opts.TeamID != "" {
+		st.TeamID = opts.TeamID
+	}
+	static.Distribution = distributionFor(static.Distribution, target)
+
+	input := &lintInput{Path: path, Kind: target.Kind, Distribution: static.Distribution}
+	input.Results = checks.StaticResults(st, static)
+
+	var lines map[string]report.KeyLine
+	source := path
+	if mapped, ok := config.sourceMaps[filepath.Clean(path)]; ok {
+		source = mapped
+	}
+	if target.Kind == entitlements.KindEntitlementsFile || source != path {
+		lines = readKeyLines(source)
+	}
+	input.locate = func(f checks.StaticFinding) lintLocation {
+		return lintLocation{File: source, Line: keyLine(lines, f)}
+	}
+	return input, nil
+}
+
+// distributionFor returns the channel from the flag, else from the signing
+// certificate.
+func distributionFor(flag checks.Distribution, target *entitlements.Target) checks.Distribution {
+	if flag != "" {
+		return flag
+	}
+	return checks.Distribution(target.Distribution())
+}
+
+// readKeyLines returns the key lines of an XML plist, or nil for other
+// formats and unreadable files: findings then point at the whole file.
+func readKeyLines(path string) map[string]report.KeyLine {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	lines, err := report.PlistKeyLines(data)
+	if err != nil {
+		return nil
+	}
+	return lines
+}
+
+// keyLine returns the line of the finding's value if known, else of its
+// key, else 0.
+func keyLine(lines map[string]report.KeyLine, f checks.StaticFinding) int {
+	kl, ok := lines[f.Key]
+	if !ok {
+		return 0
+	}
+	if line, ok := kl.ValueLines[f.Value]; ok && f.Value != "" {
+		return line
+	}
+	return kl.Line
+}
+
+func lintBundle(path string, static checks.StaticOptions, config *lintConfig) (*lintInput, []lintProblem) {
+	walk, err := bundle.Walk(path)
+	if err != nil {
+		return nil, []lintProblem{{Path: path, Err: err, Hint: "pass an .app, .appex or .xpc bundle folder"}}
+	}
+
+	var problems []lintProblem
+	base := filepath.Dir(filepath.Clean(path))
+	for _, p := range walk.Problems {
+		problems = append(problems, lintProblem{Path: filepath.Join(base, filepath.FromSlash(p.Rel)), Err: p.Err})
+	}
+
+	// Load every piece of code; indexes maps a walk index to its index in
+	// codes, or -1 when the piece could not be read.
+	var codes []checks.BundleCode
+	executables := map[string]string{} // display path -> executable file
+	indexes := make([]int, len(walk.Code))
+	for i, code := range walk.Code {
+		indexes[i] = -1
+		display := filepath.Join(base, filepath.FromSlash(code.Rel))
+		target, err := entitlements.Load(code.Path, entitlements.LoadOptions{Vars: config.vars})
+		if err != nil {
+			problems = append(problems, loadProblem(display, err))
+			continue
+		}
+		st := checks.StaticTargetOf(target)
+		st.Path = display
+		parent := -1
+		if code.Parent >= 0 {
+			parent = indexes[code.Parent]
+		}
+		indexes[i] = len(codes)
+		codes = append(codes, checks.BundleCode{Target: st, Role: code.Role, Parent: parent})
+		executables[display] = filepath.Join(base, filepath.FromSlash(code.Executable))
+
+		if i == 0 {
+			static.Distribution = distributionFor(static.Distribution, target)
+		}
+	}
+	if len(codes) == 0 || indexes[0] != 0 {
+		return nil, problems
+	}
+
+	input := &lintInput{Path: path, Kind: entitlements.KindApp, Distribution: static.Distribution}
+	input.Results = checks.BundleResults(codes, static)
+
+	sourceLines := map[string]map[string]report.KeyLine{}
+	input.locate = func(f checks.StaticFinding) lintLocation {
+		if source, ok := config.sourceMaps[filepath.Clean(f.Path)]; ok {
+			if _, read := sourceLines[source]; !read {
+				sourceLines[source] = readKeyLines(source)
+			}
+			return lintLocation{File: source, Line: keyLine(sourceLines[source], f)}
+		}
+		if exe := executables[f.Path]; exe != "" {
+			return lintLocation{File: exe}
+		}
+		return lintLocation{File: f.Path}
+	}
+	return input, problems
+}
+
+// writeLintText prints one line per finding, "FILE:LINE: severity: rule:
+// message", then its workarounds indented. Nothing is printed without
+// findings.
+func writeLintText(w io.Writer, inputs []lintInput, useColor bool) error {
+	colors := map[checks.Severity]*color.Color{
+		checks.SeverityError:   color.New(color.FgRed, color.Bold),
+		checks.SeverityWarning: color.New(color.FgYellow, color.Bold),
+		checks.SeverityInfo:    color.New(color.FgCyan),
+	}
+	for _, c := range colors {
+		if useColor {
+			c.EnableColor()
+		} else {
+			c.DisableColor()
+		}
+	}
+
+	bw := bufio.NewWriter(w)
+	for _, in := range inputs {
+		for _, f := range in.Results {
+			loc := in.locate(f)
+			place := loc.File
+			if loc.Line > 0 {
+				place = fmt.Sprintf("%s:%d", loc.File, loc.Line)
+			}
+			severity := string(f.Severity)
+			if c := colors[f.Severity]; c != nil {
+				severity = c.Sprint(severity)
+			}
+			fmt.Fprintf(bw, "%s: %s: %s: %s\n", place, severity, f.Rule, f.Message)
+			for _, step := range f.Workaround {
+				fmt.Fprintf(bw, "    workaround: %s\n", step)
+			}
+		}
+	}
+	return bw.Flush()
+}
+
+// lintJSON is the --format json document of lint.
+type lintJSON struct {
+	SchemaVersion string            `json:"schema_version"`
+	Tool          toolJSON          `json:"tool"`
+	Inputs        []lintInputJSON   `json:"inputs"`
+	Findings      []lintFindingJSON `json:"findings"`
+	Errors        []lintErrorJSON   `json:"errors"`
+}
+
+type toolJSON struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+type lintInputJSON struct {
+	Path         string `json:"path"`
+	Kind         string `json:"kind"`
+	Distribution string `json:"distribution"`
+}
+
+type lintFindingJSON struct {
+	checks.Finding
+	Location lintLocationJSON `json:"location"`
+}
+
+type lintLocationJSON struct {
+	Input string `json:"input"`
+	Code  string `json:"code"`
+	File  string `json:"file"`
+	Line  int    `json:"line,omitempty"`
+	Key   string `json:"key,omitempty"`
+	Value string `json:"value,omitempty"`
+}
+
+type lintErrorJSON struct {
+	Path  string `json:"path"`
+	Error string `json:"error"`
+	Hint  string `json:"hint,omitempty"`
+}
+
+func writeLintJSON(w io.Writer, inputs []lintInput, problems []lintProblem) error {
+	doc := lintJSON{
+		SchemaVersion: report.SchemaVersion,
+		Tool:          toolJSON{Name: "sockdoctor", Version: Version},
+		Inputs:        []lintInputJSON{},
+		Findings:      []lintFindingJSON{},
+		Errors:        []lintErrorJSON{},
+	}
+	for _, in := range inputs {
+		doc.Inputs = append(doc.Inputs, lintInputJSON{Path: in.Path, Kind: in.Kind, Distribution: string(in.Distribution)})
+		for _, f := range in.Results {
+			loc := in.locate(f)
+			doc.Findings = append(doc.Findings, lintFindingJSON{
+				Finding:  f.Finding,
+				Location: lintLocationJSON{Input: in.Path, Code: f.Path, File: loc.File, Line: loc.Line, Key: f.Key, Value: f.Value},
+			})
+		}
+	}
+	for _, p := range problems {
+		doc.Errors = append(doc.Errors, lintErrorJSON{Path: p.Path, Error: p.Err.Error(), Hint: p.Hint})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+func writeLintSARIF(w io.Writer, inputs []lintInput) error {
+	var results []report.SARIFResult
+	for _, in := range inputs {
+		for _, f := range in.Results {
+			loc := in.locate(f)
+			identity := f.Key + "=" + f.Value
+			if f.Key == "" && f.Value == "" {
+				identity = ""
+			}
+			results = append(results, report.SARIFResult{
+				Finding:   f.Finding,
+				Locations: []report.SARIFLocation{{URI: repositoryURI(loc.File), StartLine: loc.Line}},
+				Identity:  f.Path + "\x00" + identity,
+			})
+		}
+	}
+	tool := report.SARIFTool{Name: "sockdoctor", Version: Version, InformationURI: "https://github.com/sockdoctor/sockdoctor"}
+	return report.WriteSARIF(w, tool, lintRules(), results)
+}
+
+// lintRules returns the catalog rules lint can raise, for the SARIF rule
+// list: the static rules and sbpl-exception.
+func lintRules() []*checks.Rule {
+	var rules []*checks.Rule
+	for _, r := range checks.Catalog() {
+		if slices.Contains(checks.StaticRuleIDs(), r.ID) {
+			rules = append(rules, r)
+		}
+	}
+	return rules
+}
+
+// repositoryURI turns a path into a SARIF URI: relative to the working
+// directory (the repository root in CI) when it lies inside it, else an
+// absolute file URI.
+func repositoryURI(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return (&url.URL{Path: filepath.ToSlash(path)}).String()
+	}
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return (&url.URL{Path: filepath.ToSlash(rel)}).String()
+		}
+	}
+	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
+}
