@@ -20,21 +20,21 @@ func TestInspectTmpPathNormalised(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	given := dir + "/mysql.sock"
-	listenStream(t, given)
+	tmpPath := dir + "/mysql.sock"
+	listenStream(t, tmpPath)
 
-	info, err := Inspect(given, Options{Home: "/nonexistent-home", Dial: true})
+	info, err := Inspect(tmpPath, Options{Home: "/nonexistent-home", Dial: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "/private" + given; info.ResolvedPath != want {
+	if want := "/private" + tmpPath; info.ResolvedPath != want {
 		t.Errorf("resolved path = %q, want %q", info.ResolvedPath, want)
 	}
-	if info.PathBytes != len(given)+len("/private") {
-		t.Errorf("path bytes = %d, want %d", info.PathBytes, len(given)+len("/private"))
+	if info.PathBytes != len(tmpPath)+len("/private") {
+		t.Errorf("path bytes = %d, want %d", info.PathBytes, len(tmpPath)+len("/private"))
 	}
-	if info.GivenPathBytes != len(given) {
-		t.Errorf("given path bytes = %d, want %d", info.GivenPathBytes, len(given))
+	if info.GivenPathBytes != len(tmpPath) {
+		t.Errorf("tmpPath path bytes = %d, want %d", info.GivenPathBytes, len(tmpPath))
 	}
 	if info.Location != LocationTmp || info.TempKind != "tmp" {
 		t.Errorf("location = %q (%q), want tmp (tmp)", info.Location, info.TempKind)
@@ -50,7 +50,7 @@ func TestInspectTmpPathNormalised(t *testing.T) {
 	}
 
 	// The macOS form of the path reads the same host file.
-	private, err := Inspect("/private"+given, Options{Home: "/nonexistent-home"})
+	private, err := Inspect("/private"+tmpPath, Options{Home: "/nonexistent-home"})
 	if err != nil {
 		t.Fatal(err)
 	}
