@@ -500,3 +500,44 @@ func TestInspectSocketNotWritable(t *testing.T) {
 		t.Errorf("dial = %+v, want permission-denied with EACCES", info.Dial)
 	}
 }
+
+func TestInspectSymlinkInContainerEscapes(t *testing.T) {
+	home := shortTempDir(t)
+	real := filepath.Join(home, ".docker", "run", "docker.sock")
+	link := filepath.Join(home, "Library", "Containers", "com.example.Viewer", "Data", "docker.sock")
+	listenStream(t, real)
+	symlink(t, real, link)
+
+	info, err := Inspect(link, Options{Home: home, BundleID: "com.example.Viewer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The sandbox checks the resolved path, so the link in the container
+	// does not make the socket reachable.
+	if info.Location != LocationHome {
+		t.Errorf("location = %q, want home: the link's target decides", info.Location)
+	}
+	if len(info.Hops) != 1 || info.Hops[0].From != MacOSPath(link) {
+		t.Errorf("hops = %v, want one hop from the container link", info.Hops)
+	}
+}
+
+func TestInspectSymlinkIntoGroup(t *testing.T) {
+	home := shortTempDir(t)
+	const group = "ABCDE12345.viewer"
+	real := filepath.Join(home, "Library", "Group Containers", group, "s.sock")
+	link := filepath.Join(home, "s.sock")
+	listenStream(t, real)
+	symlink(t, real, link)
+
+	info, err := Inspect(link, Options{Home: home, TeamID: "ABCDE12345", Groups: []string{group}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Location != LocationAppGroup {
+		t.Errorf("location = %q, want app-group", info.Location)
+	}
+	if info.ContainerID != group {
+		t.Errorf("container ID = %q, want %q", info.ContainerID, group)
+	}
+}
