@@ -109,9 +109,11 @@ given ` + "`inherit`" + ` is killed with ` + "`deny(1) forbidden-sandbox-reinit`
 712954). A tool spawned by an unsandboxed app has no sandbox to inherit.
 
 **Evidence.** The entitlements of each executable, its place in the bundle, and
-the sandbox entitlement of the code that contains it. Code-signing
-entitlements (` + "`com.apple.security.cs.*`" + `, application and team identifiers,
-` + "`get-task-allow`" + `) may sit next to ` + "`inherit`" + `.
+the sandbox entitlement of the code that contains it. Only App Sandbox
+entitlements (network, files, devices, personal information, assets,
+automation, print, app groups, temporary exceptions) count as "other":
+hardened runtime (` + "`com.apple.security.cs.*`" + `), hypervisor and identifier
+entitlements are enforced outside the sandbox and may sit next to ` + "`inherit`" + `.
 
 **Workaround.** The same for every channel: give helper tools exactly
 ` + "`app-sandbox`" + ` and ` + "`inherit`" + ` and put the other entitlements on the app that
@@ -179,15 +181,22 @@ func sandboxValue(d entitlements.Dict) string {
 	return describeValue(v)
 }
 
-// inheritCompanions are the keys that may sit next to inherit: code-signing
-// entitlements that the sandbox does not read.
-var inheritCompanions = []string{
-	entitlements.KeyAppSandbox,
-	entitlements.KeyInherit,
-	entitlements.KeyApplicationID,
-	entitlements.KeyTeamIdentifier,
-	"com.apple.security.get-task-allow",
-	"com.apple.developer.team-identifier",
+// sandboxEntitlementPrefixes match the App Sandbox entitlements, which the
+// sandbox profile reads. Next to inherit they are ignored because the
+// parent's sandbox applies. Other entitlements (code signing, hardened
+// runtime, hypervisor, restricted ones) are checked elsewhere and stay
+// meaningful on a helper tool.
+var sandboxEntitlementPrefixes = []string{
+	"com.apple.security.network.",
+	"com.apple.security.files.",
+	"com.apple.security.device.",
+	"com.apple.security.personal-information.",
+	"com.apple.security.assets.",
+	"com.apple.security.automation.",
+	"com.apple.security.scripting-targets",
+	"com.apple.security.print",
+	"com.apple.security.application-groups",
+	entitlements.TemporaryExceptionPrefix,
 }
 
 func checkInherit(t StaticTarget, opts StaticOptions) []StaticFinding {
@@ -208,7 +217,7 @@ func checkInherit(t StaticTarget, opts StaticOptions) []StaticFinding {
 
 	var extra []string
 	for _, k := range t.Entitlements.Keys() {
-		if !slices.Contains(inheritCompanions, k) && !strings.HasPrefix(k, "com.apple.security.cs.") {
+		if slices.ContainsFunc(sandboxEntitlementPrefixes, func(p string) bool { return strings.HasPrefix(k, p) }) {
 			extra = append(extra, k)
 		}
 	}

@@ -101,7 +101,8 @@ func TestStaticRuleFiresAndStaysQuiet(t *testing.T) {
 		{"inherit with groups", "inherit-misuse", source(sandboxed(entitlements.Dict{entitlements.KeyInherit: true, entitlements.KeyApplicationGroups: groupList(staticTeam + ".a")})), StaticOptions{}, true},
 		{"inherit without sandbox", "inherit-misuse", source(entitlements.Dict{entitlements.KeyInherit: true}), StaticOptions{}, true},
 		{"inherit on app", "inherit-misuse", signed(sandboxed(entitlements.Dict{entitlements.KeyInherit: true})), StaticOptions{}, true},
-		{"helper tool", "inherit-misuse", source(sandboxed(entitlements.Dict{entitlements.KeyInherit: true, "com.apple.security.cs.disable-library-validation": true})), StaticOptions{}, false},
+		{"helper tool", "inherit-misuse", source(sandboxed(entitlements.Dict{entitlements.KeyInherit: true, "com.apple.security.cs.disable-library-validation": true, "com.apple.security.hypervisor": true})), StaticOptions{}, false},
+		{"inherit with exception", "inherit-misuse", source(sandboxed(entitlements.Dict{entitlements.KeyInherit: true, entitlements.KeySBPL: "(allow default)"})), StaticOptions{}, true},
 
 		{"sandbox string", "entitlement-wrong-type", source(entitlements.Dict{entitlements.KeyAppSandbox: "YES"}), StaticOptions{}, true},
 		{"group string", "entitlement-wrong-type", source(sandboxed(entitlements.Dict{entitlements.KeyApplicationGroups: staticTeam + ".a"})), StaticOptions{}, true},
