@@ -1,0 +1,367 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sockdoctor/sockdoctor/checks"
+	"github.com/sockdoctor/sockdoctor/entitlements"
+	"github.com/sockdoctor/sockdoctor/report"
+	"github.com/sockdoctor/sockdoctor/socket"
+)
+
+func init() {
+	subcommands = append(subcommands, newCheckCommand)
+}
+
+// checkOptions are the flags of "sockdoctor check".
+type checkOptions struct {
+	App          string
+	Entitlements string
+	Vars         []string
+	BundleID     string
+	TeamID       string
+	Socket       string
+	Preset       string
+	Operation    string
+	Home         string
+	Distribution string
+	NoDial       bool
+	Timeout      time.Duration
+
+	output outputOptions
+	vars   map[string]string
+}
+
+func newCheckCommand(streams *IO) *cobra.Command {
+	opts := &checkOptions{}
+	cmd := &cobra.Command{
+		Use:   "check (--app PATH | --entitlements PATH) (--socket PATH | --preset NAME)",
+		Short: "Tell whether the App Sandbox lets an app reach a Unix domain socket, and why",
+		Long: `Check one app against one Unix domain socket: would the App Sandbox let the
+app connect to (or bind) it? The report names the rule that decides, the
+evidence behind it and the supported workaround for the app's distribution
+channel, read from the signature or set with --distribution.
+
+The socket path is resolved the way macOS does (/tmp is /private/tmp, symlinks
+are followed) and placed relative to the home folder given by --home. A test
+connect, which sends nothing, shows whether a server listens. It runs in
+sockdoctor's own process, outside the app's sandbox, so "connected" proves the
+server is alive, not that the app may connect.
+
+Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 for
+a usage error or unreadable input.`,
+		Example: `  sockdoctor check --app Build/MyApp.app --socket ~/.docker/run/docker.sock
+  sockdoctor check --entitlements MyApp/MyApp.entitlements --bundle-id com.example.MyApp --team-id ABCDE12345 --preset docker
+  sockdoctor check --app MyApp.app --socket ~/.ssh/cm-host --operation bind --format markdown`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.validate(streams); err != nil {
+				return err
+			}
+			return runCheck(streams, opts)
+		},
+	}
+
+	f := cmd.Flags()
+	f.StringVar(&opts.App, "app", "", "built .app, .appex or .xpc bundle, or a Mach-O file, whose code signature to read")
+	f.StringVar(&opts.Entitlements, "entitlements", "", "entitlements plist to read instead of --app (XML, binary or OpenStep)")
+	f.StringArrayVar(&opts.Vars, "var", nil, "substitute the Xcode build setting NAME=VALUE in $(NAME) placeholders (repeatable)")
+	f.StringVar(&opts.BundleID, "bundle-id", "", "the app's bundle ID, which names its container (needed with --entitlements)")
+	f.StringVar(&opts.TeamID, "team-id", "", "the app's Team ID, compared with app group prefixes (for --entitlements)")
+	f.StringVar(&opts.Socket, "socket", "", "path of the Unix domain socket; ~/ is the home folder")
+	f.StringVar(&opts.Preset, "preset", "", "check every usual path of a well-known socket instead of --socket: "+strings.Join(presetNames(), ", "))
+	f.StringVar(&opts.Operation, "operation", socket.OperationConnect, "what the app does with the socket: connect or bind")
+	f.StringVar(&opts.Home, "home", "", "home folder that holds the containers (default: the current user's)")
+	f.StringVar(&opts.Distribution, "distribution", "", "distribution channel for the workarounds: mas, developer-id or development (default: from the signature)")
+	f.BoolVar(&opts.NoDial, "no-dial", false, "skip the test connect")
+	f.DurationVar(&opts.Timeout, "timeout", socket.DefaultTimeout, "time limit of the test connect, such as 2s or 500ms")
+	addOutputFlags(cmd, &opts.output, "text", "json", "markdown", "sarif")
+
+	_ = cmd.RegisterFlagCompletionFunc("preset", cobra.FixedCompletions(presetNames(), cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("operation", cobra.FixedCompletions([]string{"connect", "bind"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("distribution", cobra.FixedCompletions([]string{"mas", "developer-id", "development"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// presetNames lists the --preset values.
+func presetNames() []string {
+	presets := socket.Presets("~", nil)
+	names := make([]string, len(presets))
+	for i, p := range presets {
+		names[i] = p.Name
+	}
+	return names
+}
+
+// validate checks the flags and fills in the home folder.
+func (o *checkOptions) validate(streams *IO) error {
+	if err := o.output.validate(); err != nil {
+		return err
+	}
+
+	switch {
+	case o.App == "" && o.Entitlements == "":
+		return inputErrorf("pass --app Build/MyApp.app, or --entitlements MyApp.entitlements with --bundle-id", "missing app: check needs --app or --entitlements")
+	case o.App != "" && o.Entitlements != "":
+		return inputErrorf("pass only one of them", "--app and --entitlements both given")
+	case o.Socket == "" && o.Preset == "":
+		return inputErrorf("pass --socket PATH, or --preset NAME with one of: "+strings.Join(presetNames(), ", "), "missing socket: check needs --socket or --preset")
+	case o.Socket != "" && o.Preset != "":
+		return inputErrorf("pass only one of them", "--socket and --preset both given")
+	}
+
+	switch o.Operation {
+	case socket.OperationConnect, socket.OperationBind:
+	default:
+		return inputErrorf("pass connect or bind", "invalid --operation %q", o.Operation)
+	}
+	switch checks.Distribution(o.Distribution) {
+	case "", checks.DistributionMAS, checks.DistributionDeveloperID, checks.DistributionDevelopment:
+	default:
+		return inputErrorf("pass mas, developer-id or development", "invalid --distribution %q", o.Distribution)
+	}
+	if o.Timeout <= 0 {
+		return inputErrorf("pass a positive duration such as 2s", "invalid --timeout %s", o.Timeout)
+	}
+
+	vars, err := parseVars(o.Vars)
+	if err != nil {
+		return err
+	}
+	o.vars = vars
+
+	home, err := homeFolder(o.Home, streams)
+	if err != nil {
+		return err
+	}
+	o.Home = home
+	return nil
+}
+
+// homeFolder returns the absolute home folder: the --home value, else $HOME,
+// else the current user's.
+func homeFolder(flag string, streams *IO) (string, error) {
+	home := flag
+	if home == "" && streams.Getenv != nil {
+		home = streams.Getenv("HOME")
+	}
+	if home == "" {
+		var err error
+		if home, err = os.UserHomeDir(); err != nil {
+			return "", inputErrorf("pass --home DIR", "cannot find the home folder: %v", err)
+		}
+	}
+	abs, err := filepath.Abs(home)
+	if err != nil {
+		return "", inputErrorf("pass an absolute --home", "invalid --home %q: %v", home, err)
+	}
+	return abs, nil
+}
+
+// runCheck loads the app, inspects each socket path, diagnoses it and
+// writes the report.
+func runCheck(streams *IO, opts *checkOptions) error {
+	target, err := loadCheckTarget(opts)
+	if err != nil {
+		return err
+	}
+	dist := checks.Distribution(opts.Distribution)
+	if dist == "" {
+		dist = checks.Distribution(target.Distribution())
+	}
+
+	paths, preset, err := socketPaths(opts, streams)
+	if err != nil {
+		return err
+	}
+
+	static := checks.StaticFindings(target, checks.StaticOptions{Distribution: dist})
+	var candidates []report.Candidate
+	for _, p := range paths {
+		c, err := diagnoseSocket(target, p, dist, static, opts)
+		if err != nil {
+			return err
+		}
+		candidates = append(candidates, c)
+	}
+
+	chosen := chooseCandidate(candidates)
+	r := report.New(Version, report.NewTarget(target, dist), chosen.Socket, checks.Diagnosis{Verdict: chosen.Verdict, Findings: chosen.Findings})
+	if preset != nil {
+		r.Preset = preset
+		r.Candidates = candidates
+	}
+
+	if err := writeCheckReport(streams, opts, r); err != nil {
+		return err
+	}
+	return opts.output.findingsExit(r.Findings)
+}
+
+// loadCheckTarget reads the app and applies --bundle-id and --team-id.
+func loadCheckTarget(opts *checkOptions) (*entitlements.Target, error) {
+	path := opts.App
+	if path == "" {
+		path = opts.Entitlements
+	}
+	target, err := entitlements.Load(path, entitlements.LoadOptions{Vars: opts.vars})
+	if err != nil {
+		var loadErr *entitlements.LoadError
+		if errors.As(err, &loadErr) {
+			return nil, &InputError{Err: err, Hint: loadErr.Hint}
+		}
+		return nil, &InputError{Err: err, Hint: "check the path given to --app or --entitlements"}
+	}
+	if opts.BundleID != "" {
+		target.BundleID = opts.BundleID
+	}
+	if opts.TeamID != "" {
+		target.TeamID = opts.TeamID
+	}
+	return target, nil
+}
+
+// socketPaths returns the paths to check: the --socket value, or every
+// candidate of the --preset.
+func socketPaths(opts *checkOptions, streams *IO) ([]string, *socket.Preset, error) {
+	if opts.Preset == "" {
+		return []string{opts.Socket}, nil, nil
+	}
+	preset, ok := socket.LookupPreset(opts.Preset, opts.Home, streams.Getenv)
+	if !ok {
+		return nil, nil, inputErrorf("pass one of: "+strings.Join(presetNames(), ", "), "unknown --preset %q", opts.Preset)
+	}
+	if len(preset.Candidates) == 0 {
+		return nil, nil, inputErrorf("pass the socket path with --socket", "preset %q has no path to check: %s", preset.Name, preset.Note)
+	}
+	return preset.Candidates, &preset, nil
+}
+
+// diagnoseSocket inspects one socket path and diagnoses it for the app,
+// adding the app's static findings.
+func diagnoseSocket(target *entitlements.Target, path string, dist checks.Distribution, static []checks.Finding, opts *checkOptions) (report.Candidate, error) {
+	view := target.Entitlements.View()
+	info, err := socket.Inspect(path, socket.Options{
+		Home:      opts.Home,
+		BundleID:  target.BundleID,
+		Groups:    view.AppGroups,
+		TeamID:    target.TeamID,
+		Operation: opts.Operation,
+		Dial:      !opts.NoDial,
+		Timeout:   opts.Timeout,
+	})
+	if err != nil {
+		return report.Candidate{}, inputErrorf("pass the path of a Unix domain socket with --socket", "invalid --socket: %v", err)
+	}
+
+	var assumed []string
+	if target.BundleID == "" {
+		assumed = append(assumed, "the app's bundle ID is unknown, so no container counts as its own; pass --bundle-id")
+	}
+	d := checks.Diagnose(checks.Input{
+		Target:       target,
+		Socket:       info,
+		Operation:    opts.Operation,
+		Distribution: dist,
+		Assumed:      assumed,
+		Home:         opts.Home,
+	})
+
+	findings := append(d.Findings, static...)
+	checks.SortFindings(findings)
+	return report.Candidate{Socket: info, Verdict: d.Verdict, Findings: findings}, nil
+}
+
+// chooseCandidate returns the candidate the report is about: the first
+// whose path exists, else the first.
+func chooseCandidate(candidates []report.Candidate) report.Candidate {
+	for _, c := range candidates {
+		if c.Socket.Exists {
+			return c
+		}
+	}
+	return candidates[0]
+}
+
+// writeCheckReport writes r in the --format the user chose.
+func writeCheckReport(streams *IO, opts *checkOptions, r *report.Report) error {
+	var err error
+	switch opts.output.Format {
+	case "json":
+		err = report.WriteJSON(streams.Out, r)
+	case "markdown":
+		err = writeCheckMarkdown(streams, opts, r)
+	case "sarif":
+		err = writeCheckSARIF(streams, opts, r)
+	default:
+		err = report.WriteText(streams.Out, r, report.TextOptions{Color: opts.output.useColor(streams)})
+	}
+	if err != nil {
+		return writeErrorf(err)
+	}
+	return nil
+}
+
+// writeCheckMarkdown writes the Markdown report, redacting both the --home
+// folder and the real home folder when they differ.
+func writeCheckMarkdown(streams *IO, opts *checkOptions, r *report.Report) error {
+	var buf bytes.Buffer
+	if err := report.WriteMarkdown(&buf, r, report.MarkdownOptions{}); err != nil {
+		return err
+	}
+	out := buf.String()
+	if opts.output.redact() {
+		name := currentUserName(streams)
+		out = report.Redact(out, opts.Home, name)
+		if realHome, err := os.UserHomeDir(); err == nil && realHome != opts.Home {
+			out = report.Redact(out, realHome, "")
+		}
+	}
+	_, err := streams.Out.Write([]byte(out))
+	return err
+}
+
+// currentUserName returns the login name to redact: $USER, else the
+// account's name.
+func currentUserName(streams *IO) string {
+	if streams.Getenv != nil {
+		if name := streams.Getenv("USER"); name != "" {
+			return name
+		}
+	}
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return ""
+}
+
+// writeCheckSARIF writes the findings as SARIF results located at the
+// --app or --entitlements path.
+func writeCheckSARIF(streams *IO, opts *checkOptions, r *report.Report) error {
+	uri := filepath.ToSlash(opts.App + opts.Entitlements)
+	var results []report.SARIFResult
+	seen := map[string]bool{}
+	var rules []*checks.Rule
+	for _, f := range r.Findings {
+		if rule, ok := checks.Lookup(f.Rule); ok && !seen[f.Rule] {
+			seen[f.Rule] = true
+			rules = append(rules, rule)
+		}
+		results = append(results, report.SARIFResult{
+			Finding:   f,
+			Locations: []report.SARIFLocation{{URI: uri}},
+			Identity:  fmt.Sprintf("%s %s", r.Socket.Path, f.Message),
+		})
+	}
+	tool := report.SARIFTool{Name: "sockdoctor", Version: Version, InformationURI: "https://github.com/sockdoctor/sockdoctor"}
+	return report.WriteSARIF(streams.Out, tool, rules, results)
+}
