@@ -38,8 +38,8 @@ type StaticTarget struct {
 
 // StaticOptions are the settings of the static rules.
 type StaticOptions struct {
-	// Distribution is the channel the code ships through; unknown when
-	// neither the signature nor the user says.
+	// Distribution is the channel the code ships through, or unknown when
+	// neither the signature nor a flag sets it.
 	Distribution Distribution
 	// UserNameLength is the length in bytes of the user name that
 	// group-path-budget assumes; 0 means DefaultUserNameLength.
@@ -51,9 +51,10 @@ type StaticOptions struct {
 	Disabled map[string]bool
 }
 
-// Defaults of group-path-budget. A 27-byte short user name broke a group
-// container socket of RocketSim (AvdLee/RocketSimApp issue 1034), so the
-// budget keeps room for one that long.
+// Defaults of group-path-budget. RocketSim's group socket ipc.sock failed
+// to bind for a 27-character short user name ("alexandra-martinez-iglesias",
+// GitHub issue AvdLee/RocketSimApp#1034), so the budget keeps room for a
+// user name that long and a socket name of that length.
 const (
 	DefaultUserNameLength = 27
 	DefaultSocketName     = "ipc.sock"

@@ -22,10 +22,11 @@ var temporaryExceptionReview = register(&Rule{
 with the values App Review will ask about.
 
 **Why macOS behaves so.** Temporary exceptions widen the sandbox beyond what the
-regular entitlements allow. For the Mac App Store, App Store Connect asks in
-the App Sandbox Information section why the app needs each exception (and
-often for the Feedback ID of an enhancement request asking Apple for a proper
-API), and App Review generally refuses them: "not appropriate and will not be
+regular entitlements allow. For the Mac App Store, the App Sandbox Information
+section of App Store Connect asks for each exception how to assess it, why the
+app needs it, what it enables, what each array value is for, and, when it works
+around a missing sandbox feature, the ID of a Feedback Assistant report. App
+Review generally refuses them: "not appropriate and will not be
 granted" (electron/electron issues 9757 and 5350), and guideline 2.4.5(i) asks
 for the minimum set of entitlements. Outside the store nobody reviews them.
 For sockets two facts matter: ` + "`files.*`" + ` exceptions grant file access, which
@@ -95,7 +96,7 @@ func checkTemporaryExceptions(t StaticTarget, opts StaticOptions) []StaticFindin
 		if !known {
 			question = "what it needs this exception for"
 		}
-		msg := fmt.Sprintf("temporary exception %s: App Store Connect asks %s", name, question)
+		msg := fmt.Sprintf("temporary exception %s: App Store Connect asks how to assess it, why the app needs it, what it enables and what each value is for, plus a Feedback Assistant ID if it works around a missing sandbox feature; here: %s", name, question)
 		if len(values) > 0 {
 			msg += fmt.Sprintf(" (%d %s: %s)", len(values), plural(len(values), "value", "values"), quoteList(values))
 		}

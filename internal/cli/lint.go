@@ -165,7 +165,8 @@ func validTeamID(id string) bool {
 	return true
 }
 
-// checkRuleID returns an error that lists the catalog when id is unknown.
+// checkRuleID returns an error naming the command that lists the catalog
+// when id is not a rule ID.
 func checkRuleID(id string) error {
 	if _, ok := checks.Lookup(id); ok {
 		return nil
@@ -183,8 +184,8 @@ type lintInput struct {
 	locate func(checks.StaticFinding) lintLocation
 }
 
-// lintLocation is where a finding points: a file and, for XML plists, the
-// line of the key.
+// lintLocation is the place a finding points at: a file and, for XML
+// plists, the line of the key.
 type lintLocation struct {
 	File string
 	Line int
@@ -308,7 +309,7 @@ func lintFile(path string, opts *lintOptions, static checks.StaticOptions, confi
 		return nil, []lintProblem{loadProblem(path, err)}
 	}
 	if target.Kind == entitlements.KindProfile {
-		return nil, []lintProblem{{Path: path, Err: errors.New("a provisioning profile holds no entitlements to lint"),
+		return nil, []lintProblem{{Path: path, Err: errors.New("the file is a provisioning profile, not entitlements"),
 			Hint: "lint the bundle that embeds the profile, or its entitlements file"}}
 	}
 

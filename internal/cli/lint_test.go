@@ -15,6 +15,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/sockdoctor/sockdoctor/entitlements"
 	"github.com/sockdoctor/sockdoctor/internal/fixture"
 )
 
@@ -128,8 +129,8 @@ func TestLintCorpusGolden(t *testing.T) {
 	}
 }
 
-// TestLintCorpusNotable checks the fixtures whose provenance table says what
-// they should raise.
+// TestLintCorpusNotable checks the fixtures whose provenance table lists
+// what they should raise.
 func TestLintCorpusNotable(t *testing.T) {
 	corpusFiles(t)
 	cases := []struct {
@@ -404,28 +405,42 @@ func TestLintDisableFile(t *testing.T) {
 	}
 }
 
-// scriptMakeApp implements "mkapp DIR SIGNER MAIN.entitlements
-// [xpc=NAME:FILE] [helper=NAME:FILE]...": it writes DIR/Main.app signed for
-// team ABCDE12345 by SIGNER ("adhoc" for an ad-hoc signature), with nested
-// code signed with the entitlements in FILE.
+// scriptMakeApp implements "mkapp DIR SIGNER MAIN.entitlements [NESTED]...":
+// it writes DIR/Main.app signed for team ABCDE12345 by the certificate
+// common name SIGNER ("adhoc" for an ad-hoc signature without a team).
+// NESTED is xpc=NAME:FILE, helper=NAME:FILE or appex=NAME:FILE for nested
+// code signed with the entitlements in FILE, profile=GROUP,GROUP for an
+// embedded profile authorising those groups, or der=FILE to sign the main
+// executable with the DER encoding of another plist.
 func scriptMakeApp(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 3 {
-		ts.Fatalf("usage: mkapp DIR SIGNER MAIN.entitlements [xpc=NAME:FILE|helper=NAME:FILE|appex=NAME:FILE]...")
+		ts.Fatalf("usage: mkapp DIR SIGNER MAIN.entitlements [xpc=NAME:FILE|helper=NAME:FILE|appex=NAME:FILE|profile=GROUPS|der=FILE]...")
 	}
-	signer := args[1]
+	signer, team := args[1], "ABCDE12345"
 	if signer == "adhoc" {
-		signer = ""
+		signer, team = "", ""
 	}
 	signing := func(file string) fixture.Signing {
-		team := "ABCDE12345"
-		if signer == "" {
-			team = ""
-		}
 		return fixture.Signing{TeamID: team, Signer: signer, Entitlements: ts.ReadFile(file)}
 	}
 	app := fixture.App{Name: "Main", BundleID: "com.example.main", Signing: signing(args[2])}
+
 	for _, spec := range args[3:] {
 		kind, rest, _ := strings.Cut(spec, "=")
+		switch kind {
+		case "profile":
+			app.ProfileTeamID = "ABCDE12345"
+			app.ProfileGroups = strings.Split(rest, ",")
+			continue
+		case "der":
+			dict, err := entitlements.ParsePlist([]byte(ts.ReadFile(rest)))
+			ts.Check(err)
+			der, err := entitlements.EncodeDER(dict)
+			ts.Check(err)
+			app.Signing.DER = der
+			continue
+		}
+
 		name, file, ok := strings.Cut(rest, ":")
 		if !ok {
 			ts.Fatalf("mkapp: invalid nested code %q, want KIND=NAME:FILE", spec)
@@ -439,7 +454,7 @@ func scriptMakeApp(ts *testscript.TestScript, neg bool, args []string) {
 		case "appex":
 			app.PlugIns = append(app.PlugIns, nested)
 		default:
-			ts.Fatalf("mkapp: unknown kind %q, want xpc, helper or appex", kind)
+			ts.Fatalf("mkapp: unknown kind %q, want xpc, helper, appex, profile or der", kind)
 		}
 	}
 	if _, err := fixture.WriteApp(ts.MkAbs(args[0]), app); err != nil {
