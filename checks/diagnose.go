@@ -372,22 +372,23 @@ func (f *facts) givenReachable() bool {
 // outsideClause describes where the resolved path lies relative to the places
 // the app may reach: "outside the app container (...) and outside ...".
 func (f *facts) outsideClause() string {
-	var b strings.Builder
-	b.WriteString("outside the app container (" + f.ownContainerLabel() + ")")
+	var groups string
 	switch len(f.groups) {
 	case 0:
-		b.WriteString(", the app claims no app group")
+		groups = "outside every claimed group container (the app claims none)"
 	case 1:
-		b.WriteString(" and outside the claimed group container " + f.groups[0])
+		groups = "outside the claimed group container " + f.groups[0]
+	case 2:
+		groups = fmt.Sprintf("outside both claimed group containers (%s)", strings.Join(f.groups, ", "))
 	default:
-		fmt.Fprintf(&b, " and outside all %d claimed group containers (%s)", len(f.groups), strings.Join(f.groups, ", "))
+		groups = fmt.Sprintf("outside all %d claimed group containers (%s)", len(f.groups), strings.Join(f.groups, ", "))
 	}
+
+	own := "outside the app container (" + f.ownContainerLabel() + ")"
 	if f.isBind() {
-		b.WriteString(", the only places where bind is allowed")
-	} else {
-		b.WriteString(", and not under " + VarRun)
+		return own + " and " + groups + ", the only places where bind is allowed"
 	}
-	return b.String()
+	return own + ", " + groups + " and not under " + VarRun
 }
 
 func (f *facts) ownContainerLabel() string {
