@@ -169,6 +169,9 @@ func checkMASSandbox(t StaticTarget, opts StaticOptions) []StaticFinding {
 		return nil
 	}
 	msg := fmt.Sprintf("%s is not sandboxed: App Store Connect rejects the upload with ITMS-90296 and names this executable", describe(t))
+	if t.Kind == entitlements.KindEntitlementsFile {
+		msg = fmt.Sprintf("%s does not turn on the sandbox: App Store Connect rejects an upload whose executable is signed with it (ITMS-90296)", describe(t))
+	}
 	return []StaticFinding{newStatic(masRequiresSandbox, t, opts, entitlements.KeyAppSandbox, "", msg,
 		"distribution: mas", "com.apple.security.app-sandbox: "+sandboxValue(t.Entitlements))}
 }
