@@ -72,6 +72,9 @@ var (
 	ErrSymlinkEscapes = errors.New("symbolic link points outside the bundle; not followed")
 	ErrNotRegular     = errors.New("not a regular file or folder (FIFO, device or socket); not read")
 	ErrTooDeep        = fmt.Errorf("bundles nested more than %d levels deep; not walked", maxNestingDepth)
+	// ErrExecutableMissing is a nested bundle whose Info.plist names a main
+	// executable that is not there.
+	ErrExecutableMissing = errors.New("main executable not found")
 )
 
 // Walk finds the main executable of the bundle at root and every piece of
@@ -217,6 +220,14 @@ func (w *walker) visit(path string, role Role, parent, depth int) {
 		nested, err := Open(path)
 		if err != nil {
 			w.problem(path, err)
+			return
+		}
+		switch {
+		case nested.Info.Executable == "":
+			// A resource bundle carries no code, so no entitlements apply.
+			return
+		case nested.Executable == "":
+			w.problem(path, fmt.Errorf("%w: Info.plist names %q", ErrExecutableMissing, nested.Info.Executable))
 			return
 		}
 		w.addBundle(nested, role, parent, depth+1)

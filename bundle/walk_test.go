@@ -66,6 +66,11 @@ func nestedApp(t *testing.T) (root, outside string) {
 		t.Fatal(err)
 	}
 
+	resources := filepath.Join(contents, "PlugIns", "Resources.bundle", "Contents")
+	writeFile(t, filepath.Join(resources, "Info.plist"), []byte(`<plist version="1.0"><dict><key>CFBundleIdentifier</key><string>com.example.resources</string></dict></plist>`))
+	broken := filepath.Join(contents, "PlugIns", "Broken.appex", "Contents")
+	writeFile(t, filepath.Join(broken, "Info.plist"), []byte(`<plist version="1.0"><dict><key>CFBundleExecutable</key><string>Broken</string></dict></plist>`))
+
 	outside = filepath.Join(dir, "outside-tool")
 	writeFile(t, outside, executable(t, "com.example.outside"))
 	if err := os.Symlink(outside, filepath.Join(contents, "Helpers", "escape")); err != nil {
@@ -139,6 +144,12 @@ func TestWalkSkipsEscapesAndFIFOs(t *testing.T) {
 	}
 	if err := problems["Main.app/Contents/Helpers/pipe"]; !errors.Is(err, bundle.ErrNotRegular) {
 		t.Errorf("FIFO: problem %v, want ErrNotRegular", err)
+	}
+	if err := problems["Main.app/Contents/PlugIns/Broken.appex"]; !errors.Is(err, bundle.ErrExecutableMissing) {
+		t.Errorf("bundle without its executable: problem %v, want ErrExecutableMissing", err)
+	}
+	if err, found := problems["Main.app/Contents/PlugIns/Resources.bundle"]; found {
+		t.Errorf("codeless resource bundle reported: %v", err)
 	}
 }
 
