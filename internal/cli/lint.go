@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -98,7 +99,7 @@ line in a file named after the input plus ".sockdoctor-disable", next to it
 type lintConfig struct {
 	vars       map[string]string
 	disabled   map[string]bool
-	sourceMaps map[string]string // cleaned bundle path -> entitlements file
+	sourceMaps map[string]string // absolute bundle path -> entitlements file
 	static     checks.StaticOptions
 }
 
@@ -142,7 +143,7 @@ func (o *lintOptions) validate() (*lintConfig, error) {
 			return nil, inputErrorf("pass --source-map ENTITLEMENTS_FILE=BUNDLE_PATH, e.g. MyApp/MyApp.entitlements=build/MyApp.app",
 				"invalid --source-map %q: expected ENTITLEMENTS_FILE=BUNDLE_PATH", m)
 		}
-		config.sourceMaps[filepath.Clean(target)] = source
+		config.sourceMaps[absolutePath(target)] = source
 	}
 
 	config.static = checks.StaticOptions{
@@ -151,6 +152,16 @@ func (o *lintOptions) validate() (*lintConfig, error) {
 		SocketName:     o.SocketName,
 	}
 	return config, nil
+}
+
+// absolutePath returns path made absolute and clean, so source maps match
+// however the bundle path was spelled; it falls back to the clean path.
+func absolutePath(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return filepath.Clean(path)
+	}
+	return abs
 }
 
 func validTeamID(id string) bool {
@@ -204,11 +215,9 @@ func runLint(streams *IO, opts *lintOptions, config *lintConfig) error {
 		problems []lintProblem
 	)
 	for _, path := range opts.Paths {
-		input, inputProblems := lintPath(path, opts, config)
-		problems = append(problems, inputProblems...)
-		if input != nil {
-			inputs = append(inputs, *input)
-		}
+		pathInputs, pathProblems := lintPath(path, opts, config)
+		inputs = append(inputs, pathInputs...)
+		problems = append(problems, pathProblems...)
 	}
 
 	var err error
@@ -241,9 +250,22 @@ func runLint(streams *IO, opts *lintOptions, config *lintConfig) error {
 	return opts.output.findingsExit(all)
 }
 
-// lintPath lints one command-line path: a bundle folder, a Mach-O file or an
-// entitlements property list.
-func lintPath(path string, opts *lintOptions, config *lintConfig) (*lintInput, []lintProblem) {
+// lintPath lints one command-line path: a bundle folder, a Mach-O file, an
+// entitlements property list, or a folder of entitlements sources.
+func lintPath(path string, opts *lintOptions, config *lintConfig) ([]lintInput, []lintProblem) {
+	if info, err := os.Stat(path); err == nil && info.IsDir() && !bundle.IsBundle(path) {
+		return lintSourceFolder(path, opts, config)
+	}
+	input, problems := lintOne(path, opts, config)
+	if input == nil {
+		return nil, problems
+	}
+	return []lintInput{*input}, problems
+}
+
+// lintOne lints a bundle folder, a Mach-O file or an entitlements property
+// list.
+func lintOne(path string, opts *lintOptions, config *lintConfig) (*lintInput, []lintProblem) {
 	disabled, err := readDisableFile(path, config.disabled)
 	if err != nil {
 		return nil, []lintProblem{{Path: path + disableFileSuffix, Err: err, Hint: "list one rule ID per line; run \"sockdoctor rules\" for the IDs"}}
@@ -263,6 +285,51 @@ func lintPath(path string, opts *lintOptions, config *lintConfig) (*lintInput, [
 			Hint: "pass an entitlements file, a Mach-O file or a bundle folder"}}
 	}
 	return lintFile(path, opts, static, config)
+}
+
+// sourceSuffixes are the file name endings lintSourceFolder picks up. Plain
+// .plist files are left out because most of them (Info.plist, settings) are
+// not entitlements.
+var sourceSuffixes = []string{".entitlements", ".xcent"}
+
+// lintSourceFolder lints every entitlements source under dir, in lexical
+// order. It skips hidden folders (.git), bundles (build products, which are
+// linted by passing them) and symbolic links.
+func lintSourceFolder(dir string, opts *lintOptions, config *lintConfig) ([]lintInput, []lintProblem) {
+	var (
+		files    []string
+		problems []lintProblem
+	)
+	err := filepath.WalkDir(dir, func(path string, entry fs.DirEntry, err error) error {
+		if err != nil {
+			problems = append(problems, lintProblem{Path: path, Err: err})
+			return nil
+		}
+		if entry.IsDir() && path != dir && (strings.HasPrefix(entry.Name(), ".") || bundle.IsBundle(path)) {
+			return filepath.SkipDir
+		}
+		if entry.Type().IsRegular() && slices.ContainsFunc(sourceSuffixes, func(s string) bool { return strings.HasSuffix(entry.Name(), s) }) {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if err != nil {
+		problems = append(problems, lintProblem{Path: dir, Err: err})
+	}
+	if len(files) == 0 && len(problems) == 0 {
+		problems = append(problems, lintProblem{Path: dir, Err: errors.New("the folder is not a bundle and contains no .entitlements or .xcent files"),
+			Hint: "pass entitlements files, a folder that contains them, or a built .app, .appex or .xpc bundle"})
+	}
+
+	var inputs []lintInput
+	for _, file := range files {
+		input, fileProblems := lintOne(file, opts, config)
+		problems = append(problems, fileProblems...)
+		if input != nil {
+			inputs = append(inputs, *input)
+		}
+	}
+	return inputs, problems
 }
 
 // readDisableFile adds the rule IDs listed in path's suppression file, if
@@ -324,7 +391,7 @@ func lintFile(path string, opts *lintOptions, static checks.StaticOptions, confi
 
 	var lines map[string]report.KeyLine
 	source := path
-	if mapped, ok := config.sourceMaps[filepath.Clean(path)]; ok {
+	if mapped, ok := config.sourceMaps[absolutePath(path)]; ok {
 		source = mapped
 	}
 	if target.Kind == entitlements.KindEntitlementsFile || source != path {
@@ -420,7 +487,7 @@ func lintBundle(path string, static checks.StaticOptions, config *lintConfig) (*
 
 	sourceLines := map[string]map[string]report.KeyLine{}
 	input.locate = func(f checks.StaticFinding) lintLocation {
-		if source, ok := config.sourceMaps[filepath.Clean(f.Path)]; ok {
+		if source, ok := config.sourceMaps[absolutePath(f.Path)]; ok {
 			if _, read := sourceLines[source]; !read {
 				sourceLines[source] = readKeyLines(source)
 			}
