@@ -285,6 +285,13 @@ func stateFindings(f *facts) []Finding {
 	switch {
 	case f.fileType == "symlink" && f.resolveError != "":
 		return finding(ruleNotASocket, "%s cannot be resolved to a socket: %s", f.path, f.resolveError)
+	case f.fileType == "unknown":
+		// stat failed for another reason than a missing file, usually a
+		// folder without search permission, so only the connect can tell.
+		if f.dial == socket.DialPermissionDenied {
+			return finding(ruleSocketPermission, "the test connect failed with EACCES and stat could not read %s: a folder on the way or the socket refuses the current user", f.resolvedPath())
+		}
+		return nil
 	case f.fileType == "missing" || f.dial == socket.DialNotFound:
 		return finding(ruleSocketMissing, "nothing exists at %s (ENOENT): the server is not running or creates its socket elsewhere", f.resolvedPath())
 	case f.fileType != "socket" || f.dial == socket.DialNotASocket:

@@ -190,13 +190,13 @@ func TestDiagnose(t *testing.T) {
 				}(),
 			},
 			sandbox: SandboxDenied, decides: "other-app-container",
-			absent: []string{"outside-sandbox-reach"},
+			absent: []string{"outside-sandbox-reach", "allowed-own-container", "group-not-claimed"},
 		},
 		{
 			name:    "claimed group 103 bytes",
 			in:      Input{Target: sandboxedApp(groups(testGroup)), Socket: listening(group103, socket.LocationAppGroup)},
 			sandbox: SandboxAllowed, decides: "allowed-app-group",
-			absent: []string{"path-too-long", "child-inherits-sandbox", "outside-sandbox-reach"},
+			absent: []string{"path-too-long", "child-inherits-sandbox", "outside-sandbox-reach", "group-not-claimed", "allowed-own-container", "not-sandboxed"},
 		},
 		{
 			name:    "claimed group 104 bytes",
@@ -208,7 +208,7 @@ func TestDiagnose(t *testing.T) {
 			name:    "own container",
 			in:      Input{Target: sandboxedApp(nil), Socket: listening(testHome+"/Library/Containers/"+testBundle+"/Data/tmp/s.sock", socket.LocationOwnContainer)},
 			sandbox: SandboxAllowed, decides: "allowed-own-container",
-			absent: []string{"child-inherits-sandbox"},
+			absent: []string{"child-inherits-sandbox", "allowed-app-group", "allowed-var-run", "not-sandboxed"},
 		},
 		{
 			name: "var run refused by mode",
@@ -227,6 +227,7 @@ func TestDiagnose(t *testing.T) {
 			name:    "var run bind",
 			in:      Input{Target: sandboxedApp(nil), Socket: listening("/private/var/run/my.sock", socket.LocationVarRun), Operation: "bind"},
 			sandbox: SandboxDenied, decides: "outside-sandbox-reach",
+			absent:   []string{"allowed-var-run"},
 			contains: "network-bind",
 		},
 		{
@@ -405,6 +406,17 @@ func TestDiagnose(t *testing.T) {
 	}
 }
 
+func BenchmarkDiagnose(b *testing.B) {
+	in := Input{
+		Target: sandboxedApp(merge(groups(testGroup), entitlements.Dict{entitlements.KeyNetworkClient: true})),
+		Socket: listening(testHome+"/.docker/run/docker.sock", socket.LocationHome),
+		Home:   testHome,
+	}
+	for b.Loop() {
+		Diagnose(in)
+	}
+}
+
 func TestDiagnoseSocketState(t *testing.T) {
 	docker := testHome + "/.docker/run/docker.sock"
 	tests := []struct {
@@ -470,6 +482,23 @@ func TestDiagnoseSocketState(t *testing.T) {
 			}(),
 			want: "socket-permission",
 		},
+		{
+			name: "unreadable folder",
+			info: func() *socket.Info {
+				info := withDial(listening(docker, socket.LocationHome), socket.DialPermissionDenied, "EACCES")
+				info.Exists, info.Type, info.Mode, info.Owner = false, "unknown", "", ""
+				return info
+			}(),
+			want: "socket-permission", reason: "stat could not read",
+		},
+		{
+			name: "unreadable folder without dial",
+			info: func() *socket.Info {
+				info := withDial(listening(docker, socket.LocationHome), socket.DialSkipped, "")
+				info.Exists, info.Type, info.Mode, info.Owner = false, "unknown", "", ""
+				return info
+			}(),
+		},
 		{name: "skipped dial", info: withDial(listening(docker, socket.LocationHome), socket.DialSkipped, "")},
 		{name: "timeout", info: withDial(listening(docker, socket.LocationHome), socket.DialTimeout, ""), want: "dial-timeout"},
 		{name: "eperm", info: withDial(listening(docker, socket.LocationHome), socket.DialNotPermitted, "EPERM"), want: "dial-not-permitted"},
@@ -523,6 +552,16 @@ func TestDiagnoseSocketState(t *testing.T) {
 				t.Errorf("state finding %q decides the sandbox verdict", tt.want)
 			}
 		})
+	}
+}
+
+func TestDiagnoseWithoutSocket(t *testing.T) {
+	d := Diagnose(Input{Target: sandboxedApp(nil)})
+	if d.Verdict.Sandbox != SandboxUnknown {
+		t.Errorf("verdict = %q, want %q", d.Verdict.Sandbox, SandboxUnknown)
+	}
+	if len(d.Findings) != 0 {
+		t.Errorf("findings = %v, want none", findingRules(d.Findings))
 	}
 }
 

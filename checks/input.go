@@ -5,11 +5,12 @@ import (
 	"github.com/sockdoctor/sockdoctor/socket"
 )
 
-// Input is what Diagnose needs: one app, one socket and the operation.
+// Input is the set of facts Diagnose decides on: one app, one socket and the
+// operation.
 type Input struct {
 	// Target is the app; nil when it is unknown (explain without --app).
 	// Diagnose then assumes a sandboxed app that claims no app group and
-	// has no exception, and says so in the evidence.
+	// has no exception, and lists that assumption in the evidence.
 	Target *entitlements.Target
 	// Socket is the inspected socket. A caller without file access may fill
 	// only Path, ResolvedPath and Location; the socket state rules then stay
@@ -26,8 +27,9 @@ type Input struct {
 	// Assumed lists facts the caller assumed; they are shown as evidence.
 	Assumed []string
 	// Home is the home folder that holds the containers, as passed to
-	// socket.Inspect. It places home-relative file exceptions and tells
-	// whether the path as given, before symlinks, looked reachable.
+	// socket.Inspect. Diagnose resolves home-relative file exceptions
+	// against it and checks whether the path as given, before symlinks,
+	// lies in a reachable place.
 	Home string
 }
 
@@ -36,6 +38,12 @@ type Input struct {
 // when the verdict is unknown); the others explain it or report the
 // socket's state. Findings are sorted with SortFindings.
 func Diagnose(in Input) Diagnosis {
+	if in.Socket == nil || in.Socket.Path == "" {
+		return Diagnosis{
+			Verdict:  Verdict{Sandbox: SandboxUnknown, Summary: "unknown: no socket path to check"},
+			Findings: []Finding{},
+		}
+	}
 	f := newFacts(in)
 	return diagnose(&f)
 }

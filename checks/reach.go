@@ -3,7 +3,7 @@ package checks
 // The sandbox reach rules: whether the App Sandbox lets the app connect to
 // or bind a Unix domain socket at its resolved path. The facts behind them
 // come from the App Sandbox profile application.sb (public copies for macOS
-// 14.4.1 and 26.6) and Apple DTS answers on the Apple Developer Forums.
+// 14.4.1 and 26.6) and Apple DTS replies on the Apple Developer Forums.
 
 const (
 	forumSocketsFromSandbox = "https://developer.apple.com/forums/thread/788364"

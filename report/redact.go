@@ -8,7 +8,7 @@ import (
 // Redact replaces the home folder with "~" and the user name with "user" in
 // s, so a report can be pasted into a public ticket. The home folder is
 // replaced in its given and its macOS (/private) form. The user name is
-// replaced only where it stands as a whole word, so a short name such as
+// replaced only where it is a whole word, so a short name such as
 // "al" leaves "also" alone.
 func Redact(s, home, user string) string {
 	if home = strings.TrimSuffix(filepath.Clean(home), "/"); home != "" && home != "." && home != "/" {

@@ -18,7 +18,7 @@ type TextOptions struct {
 	Color bool
 }
 
-// dialNote tells the reader what the test connect proves.
+// dialNote explains what the test connect proves.
 const dialNote = "The test connect ran in sockdoctor's process, outside the app's sandbox: " +
 	"\"connected\" proves that a server listens, not that the app may connect."
 

@@ -29,7 +29,7 @@ func init() {
 //
 //	listen [-dgram] PATH
 //
-// A stream server answers every HTTP request with 200 and "ok", like a tiny
+// A stream server responds to every HTTP request with 200 and "ok", like a tiny
 // Docker Engine API; a datagram server reads and drops packets.
 func cmdListen(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {

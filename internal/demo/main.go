@@ -1,10 +1,10 @@
 // Command demo shows sockdoctor's main job without a Mac: it builds a
 // sandboxed app bundle signed with go-macho in a temporary home folder,
 // starts a small HTTP server on that home's ~/.docker/run/docker.sock, and
-// runs `sockdoctor check` twice. The first run is the Docker case (denied,
-// with the workaround); the second is the fix, the same server's socket in
-// an app group container the app claims with a Team-ID-prefixed group ID
-// (allowed). `make demo` runs it.
+// runs `sockdoctor check` twice. The first run is the Docker case, which is
+// denied and gets the workaround. The second is the fix: the same server's
+// socket in an app group container that the app claims with a
+// Team-ID-prefixed group ID, which is allowed. `make demo` runs it.
 package main
 
 import (
@@ -89,7 +89,7 @@ func run(out io.Writer) error {
 	defer stop()
 
 	fmt.Fprintf(out, "Temporary home: %s\nApp: %s (sandboxed, Developer ID, team %s, app group %s)\n", home, app, teamID, groupID)
-	if err := showServerAnswers(out, dockerSock); err != nil {
+	if err := showServerResponse(out, dockerSock); err != nil {
 		return err
 	}
 
@@ -135,9 +135,9 @@ func serve(paths ...string) (stop func(), err error) {
 	return func() { server.Close() }, nil
 }
 
-// showServerAnswers fetches /version over the socket, as
+// showServerResponse fetches /version over the socket, as
 // `curl --unix-socket` would, to show that the server is real.
-func showServerAnswers(out io.Writer, socketPath string) error {
+func showServerResponse(out io.Writer, socketPath string) error {
 	client := &http.Client{
 		Timeout: 5 * time.Second,
 		Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
@@ -146,12 +146,12 @@ func showServerAnswers(out io.Writer, socketPath string) error {
 	}
 	resp, err := client.Get("http://docker/version")
 	if err != nil {
-		return fmt.Errorf("the demo server did not answer on %s: %w", socketPath, err)
+		return fmt.Errorf("the demo server did not respond on %s: %w", socketPath, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 4096))
 	if err != nil {
-		return fmt.Errorf("cannot read the demo server's answer: %w", err)
+		return fmt.Errorf("cannot read the demo server's response: %w", err)
 	}
 	fmt.Fprintf(out, "Server: GET /version over %s returns %s %s", socketPath, resp.Status, body)
 	return nil
