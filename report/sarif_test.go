@@ -270,3 +270,13 @@ func FuzzPlistKeyLines(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkPlistKeyLines(b *testing.B) {
+	data := []byte(samplePlist)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := PlistKeyLines(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -466,3 +466,23 @@ func scriptMakeApp(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("mkapp: %v", err)
 	}
 }
+
+// BenchmarkLintCorpusSARIF measures one lint run over the whole entitlements
+// corpus with SARIF output, as a CI job would run it.
+func BenchmarkLintCorpusSARIF(b *testing.B) {
+	entries, err := os.ReadDir(entitlementsDir)
+	if err != nil {
+		b.Skipf("entitlements corpus not found at %s", entitlementsDir)
+	}
+	args := []string{"--format", "sarif"}
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".entitlements") {
+			args = append(args, filepath.Join(entitlementsDir, e.Name()))
+		}
+	}
+	for b.Loop() {
+		if _, stderr, code := runLintCommand(args...); code != ExitOK {
+			b.Fatalf("exit code %d: %s", code, stderr)
+		}
+	}
+}
