@@ -164,6 +164,10 @@ func checkPlaceholders(t StaticTarget, opts StaticOptions) []StaticFinding {
 			}
 			msg := fmt.Sprintf("%s holds %q with unresolved build setting %s; pass --var %s=VALUE or lint the built app",
 				key, s, strings.Join(uniqueSorted(names), ", "), names[0])
+			if t.Kind != "" && t.Kind != entitlements.KindEntitlementsFile {
+				msg = fmt.Sprintf("the signed %s holds %q: build setting %s was not expanded, so macOS reads the placeholder literally; define it in the target that signs %s",
+					key, s, strings.Join(uniqueSorted(names), ", "), describe(t))
+			}
 			out = append(out, newStatic(unresolvedPlaceholder, t, opts, key, s, msg, "value: "+s))
 		}
 	}

@@ -77,6 +77,7 @@ func TestStaticRuleFiresAndStaysQuiet(t *testing.T) {
 
 		{"placeholder", "unresolved-placeholder", source(sandboxed(entitlements.Dict{entitlements.KeyApplicationGroups: groupList("$(APP_GROUP_ID)")})), StaticOptions{}, true},
 		{"brace placeholder", "unresolved-placeholder", source(entitlements.Dict{"x": "${NAME}"}), StaticOptions{}, true},
+		{"placeholder in signed app", "unresolved-placeholder", signed(sandboxed(entitlements.Dict{entitlements.KeyApplicationGroups: groupList("$(APP_GROUP_ID)")})), StaticOptions{}, true},
 		{"no placeholder", "unresolved-placeholder", source(sandboxed(entitlements.Dict{"x": "$HOME costs $5"})), StaticOptions{}, false},
 
 		{"der mismatch", "entitlements-der-mismatch", StaticTarget{Kind: "macho", DERMismatches: []string{"arm64: com.apple.security.app-sandbox: XML true, DER absent"}}, StaticOptions{}, true},

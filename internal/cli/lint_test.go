@@ -384,6 +384,26 @@ func TestLintBundleSourceMap(t *testing.T) {
 	}
 }
 
+func TestLintBundleUnreadablePiece(t *testing.T) {
+	app := writeTestApp(t, t.TempDir(), "Apple Distribution: Example Corp (ABCDE12345)")
+	// A Mach-O header that claims an executable, with nothing after it.
+	truncated := []byte{0xcf, 0xfa, 0xed, 0xfe, 0x0c, 0, 0, 0x01, 0, 0, 0, 0, 2, 0, 0, 0, 9, 0, 0, 0}
+	if err := os.WriteFile(filepath.Join(app, "Contents", "Helpers", "broken"), truncated, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	stdout, stderr, code := runLintCommand("--format", "json", app)
+	if code != ExitUsage {
+		t.Errorf("exit code %d, want %d for an unreadable piece of code", code, ExitUsage)
+	}
+	if !strings.Contains(stderr, filepath.Join("Helpers", "broken")) {
+		t.Errorf("stderr does not name the unreadable file: %q", stderr)
+	}
+	if !strings.Contains(stdout, `"rule": "mas-requires-sandbox"`) {
+		t.Errorf("the walk stopped at the unreadable file; report: %s", stdout)
+	}
+}
+
 func TestLintDisableFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "App.entitlements")
