@@ -293,7 +293,10 @@ func stateFindings(f *facts) []Finding {
 		}
 		return nil
 	case f.fileType == "missing" || f.dial == socket.DialNotFound:
-		return finding(ruleSocketMissing, "nothing exists at %s (ENOENT): the server is not running or creates its socket elsewhere", f.resolvedPath())
+		fd := ruleSocketMissing.NewFinding(f.dist,
+			fmt.Sprintf("nothing exists at %s (ENOENT): the server is not running or creates its socket elsewhere", f.resolvedPath()),
+			append(evidence, f.usualPlaces()...)...)
+		return []Finding{fd}
 	case f.fileType != "socket" || f.dial == socket.DialNotASocket:
 		return finding(ruleNotASocket, "%s is a %s, not a socket", f.resolvedPath(), f.typeName())
 	}
@@ -318,6 +321,34 @@ func stateFindings(f *facts) []Finding {
 		return finding(ruleSocketPermission, "the socket's mode %s (owner %s) does not let the current user write it, so connect fails with EACCES", f.mode, f.owner)
 	}
 	return nil
+}
+
+// usualPlaces lists where well-known servers that use this socket path or
+// file name put their sockets, as evidence lines for socket-missing.
+func (f *facts) usualPlaces() []string {
+	if f.home == "" {
+		return nil
+	}
+	given := socket.MacOSPath(f.path)
+	var exact, byName []string
+	for _, p := range socket.Presets(f.home, nil) {
+		line := fmt.Sprintf("%s usually listens on %s (sockdoctor check --preset %s)", p.Software, strings.Join(p.Candidates, " or "), p.Name)
+		for _, c := range p.Candidates {
+			switch {
+			case socket.MacOSPath(c) == given:
+				exact = append(exact, line+". "+p.Note)
+			case path.Base(c) == path.Base(given):
+				byName = append(byName, line)
+			default:
+				continue
+			}
+			break
+		}
+	}
+	if exact != nil {
+		return exact
+	}
+	return byName
 }
 
 func (f *facts) typeName() string {

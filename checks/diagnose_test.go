@@ -555,6 +555,28 @@ func TestDiagnoseSocketState(t *testing.T) {
 	}
 }
 
+func TestSocketMissingListsUsualPlaces(t *testing.T) {
+	info := withDial(listening(testHome+"/.docker/run/docker.sock", socket.LocationHome), socket.DialNotFound, "ENOENT")
+	info.Exists, info.Type = false, "missing"
+	d := Diagnose(Input{Target: sandboxedApp(nil), Socket: info, Home: testHome})
+
+	var missing *Finding
+	for i := range d.Findings {
+		if d.Findings[i].Rule == "socket-missing" {
+			missing = &d.Findings[i]
+		}
+	}
+	if missing == nil {
+		t.Fatalf("socket-missing not raised: %v", findingRules(d.Findings))
+	}
+	if !anyContains(missing.Evidence, "Docker Desktop usually listens on") {
+		t.Errorf("evidence does not name Docker Desktop's usual paths: %q", missing.Evidence)
+	}
+	if anyContains(missing.Evidence, "OrbStack") {
+		t.Errorf("evidence lists other servers although the path matches Docker Desktop exactly: %q", missing.Evidence)
+	}
+}
+
 func TestDiagnoseWithoutSocket(t *testing.T) {
 	d := Diagnose(Input{Target: sandboxedApp(nil)})
 	if d.Verdict.Sandbox != SandboxUnknown {
