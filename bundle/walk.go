@@ -285,11 +285,11 @@ func (w *walker) walkFrameworks(dir string, parent, depth int) {
 	}
 }
 
-// walkFramework lists the code a framework carries besides its library:
-// for every version folder (Versions/*, not the Current link) or, in a
-// shallow framework, the top folder, the Mach-O executables beside the
-// library (Sparkle's Autoupdate), Helpers/*, XPCServices/*.xpc and apps in
-// Resources/ (Sparkle's Updater.app).
+// walkFramework lists the code a framework carries besides its library. It
+// looks in every version folder (Versions/*, not the Current link), or in
+// the top folder of a shallow framework. There it takes the Mach-O
+// executables beside the library (Sparkle's Autoupdate), Helpers/*,
+// XPCServices/*.xpc and the apps in Resources/ (Sparkle's Updater.app).
 func (w *walker) walkFramework(framework string, parent, depth int) {
 	if _, ok := w.resolveInside(framework); !ok {
 		return

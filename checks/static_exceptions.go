@@ -62,7 +62,7 @@ func init() {
 	singleTargetChecks = append(singleTargetChecks, checkTemporaryExceptions, checkSBPL)
 }
 
-// exceptionQuestions says, per exception, what App Review wants justified.
+// exceptionQuestions maps each exception to what App Review wants justified.
 var exceptionQuestions = map[string]string{
 	"apple-events":                        "which apps it sends Apple events to and why the scripting-targets entitlement does not suffice",
 	"audio-unit-host":                     "which Audio Unit plug-ins it hosts",

@@ -341,7 +341,7 @@ func TestStaticRulesDocumented(t *testing.T) {
 
 func BenchmarkStaticResults(b *testing.B) {
 	target := StaticTarget{Path: "App.entitlements", Kind: "entitlements-file", Entitlements: sandboxed(entitlements.Dict{
-		entitlements.KeyApplicationGroups: groupList("$(TeamIdentifierPrefix)com.example.app", "group.com.example.app"),
+		entitlements.KeyApplicationGroups:                                             groupList("$(TeamIdentifierPrefix)com.example.app", "group.com.example.app"),
 		entitlements.TemporaryExceptionPrefix + "files.home-relative-path.read-write": groupList("/.docker/run/", "/Library/Application Support/Example/"),
 		entitlements.KeySBPL: groupList(`(allow network-outbound (literal "/private/var/run/usbmuxd"))`),
 	})}

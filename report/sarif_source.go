@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-// KeyLine is where a top-level key of an XML property list sits.
+// KeyLine is the position of a top-level key of an XML property list.
 type KeyLine struct {
 	// Line is the 1-based line of the <key> element.
 	Line int
