@@ -1,6 +1,7 @@
 package entitlements_test
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -436,3 +437,11 @@ func TestReadMachOReadsOnlyHeadersAndSignature(t *testing.T) {
 		t.Errorf("ReadMachO read %d bytes of a 1 TB file, more than the header page and the %d-byte signature", reader.bytes, sigSize)
 	}
 }
+
+type byteReaderAt []byte
+
+func (b byteReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	return bytes.NewReader(b).ReadAt(p, off)
+}
+
+func bytesReader(data []byte) byteReaderAt { return byteReaderAt(data) }
