@@ -168,7 +168,7 @@ placeholders counted as an 11-byte ` + "`TEAMID.`" + ` prefix), the user-name le
 group socket) and the socket name (` + "`--socket-name`" + `, default ` + "`ipc.sock`" + `).
 
 **Workaround.** The same for every channel: shorten the group ID or the socket
-name, put the socket in a short subfolder-free path of the container, or build
+name, keep the socket directly in the container folder, or build
 the address by hand: the kernel accepts up to 253 path bytes
 (` + "`SOCK_MAXADDRLEN`" + `) when the caller sets ` + "`sun_len`" + ` itself.
 
