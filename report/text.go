@@ -130,7 +130,7 @@ func (t *textWriter) verdict(v checks.Verdict) {
 }
 
 func (t *textWriter) target(tg *Target) {
-	t.printf("%s  %s\n", t.p.bold.Sprint("App:"), tg.Path)
+	t.printf("%s    %s\n", t.p.bold.Sprint("App:"), tg.Path)
 	t.printf("        %s\n", strings.Join(targetFacts(tg), ", "))
 	t.printf("        %s\n", sandboxFacts(tg))
 }
