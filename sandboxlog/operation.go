@@ -80,7 +80,7 @@ var operationMeanings = map[string]string{
 	"ipc-posix-sem":              "using a POSIX semaphore",
 	"system-socket":              "creating a socket of a system domain (such as AF_ROUTE or AF_SYSTEM)",
 	"appleevent-send":            "sending an Apple event to another app",
-	"forbidden-sandbox-reinit":   "a process that is already sandboxed tried to enter the App Sandbox again, as a helper app that carries com.apple.security.inherit does when it is launched as an app (Apple Developer Forums thread 712954)",
+	"forbidden-sandbox-reinit":   "a process that is already sandboxed tried to enter the App Sandbox again, as a helper app that carries com.apple.security.inherit does when it is launched as an app (see sockdoctor rules inherit-misuse)",
 	"forbidden-exec-sugid":       "executing a setuid or setgid program",
 	"job-creation":               "submitting a launchd job",
 	"lsopen":                     "opening a document or app through Launch Services",

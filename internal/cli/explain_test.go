@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+)
+
+// corpusLogs is the folder of real denial lines shared by the project's
+// tests; it lives outside the module.
+var corpusLogs = filepath.Join("..", "..", "..", "shared", "corpus", "logs")
+
+// runExplainMain runs "sockdoctor explain args..." in-process.
+func runExplainMain(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	streams := &IO{In: bytes.NewReader(nil), Out: &out, Err: &errOut, Getenv: func(string) string { return "" }}
+	code = Main(append([]string{"explain"}, args...), streams)
+	return code, out.String(), errOut.String()
+}
+
+// corpusFile returns the path of a corpus log, or skips the test where the
+// corpus is absent.
+func corpusFile(t *testing.T, name string) string {
+	t.Helper()
+	path := filepath.Join(corpusLogs, name)
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("corpus file %s is absent", path)
+	}
+	return path
+}
+
+func TestExplainCorpusDenials(t *testing.T) {
+	code, out, errOut := runExplainMain(t, corpusFile(t, "sandbox-denials.txt"))
+	if code != ExitFindings {
+		t.Errorf("exit code = %d, want %d", code, ExitFindings)
+	}
+	if errOut != "" {
+		t.Errorf("stderr = %q, want nothing", errOut)
+	}
+	for _, want := range []string{
+		`(?m)^15 distinct denials from 15 log entries in 17 lines\.$`,
+		`(?m)^Denial 1: curl\(22299\) network-outbound /Users/user/\.docker/run/docker\.sock$`,
+		`(?m)^Denial 13: ssh\(68324\) network-outbound /Users/user/Library/Group Containers/2BUA8C4S2C\.com\.1password/t/agent\.sock$`,
+		`(?m)^Sandbox: DENIED \(group-not-claimed\)$`,
+		`(?m)^Sandbox: DENIED \(system-socket-entitlement\)$`,
+		`(?m)^Sandbox: DENIED \(outside-sandbox-reach\)$`,
+		`(?m)^  mach-lookup: looking up a Mach or XPC service by name$`,
+		`(?m)^  network-bind to the IP endpoint 0\.0\.0\.0:7890 needs com\.apple\.security\.network\.server`,
+	} {
+		if !regexp.MustCompile(want).MatchString(out) {
+			t.Errorf("output does not match %s", want)
+		}
+	}
+	if regexp.MustCompile(`Skipped`).MatchString(out) {
+		t.Errorf("some corpus lines were skipped:\n%s", out)
+	}
+}
+
+func TestExplainCorpusViolationReport(t *testing.T) {
+	code, out, _ := runExplainMain(t, corpusFile(t, "violation-report.txt"))
+	if code != ExitFindings {
+		t.Errorf("exit code = %d, want %d", code, ExitFindings)
+	}
+	if n := len(regexp.MustCompile(`(?m)^Denial `).FindAllString(out, -1)); n != 1 {
+		t.Errorf("%d denials, want the kernel line and its report as one", n)
+	}
+	for _, want := range []string{
+		`(?m)^  identifier: com\.example\.SampleApp$`,
+		`(?m)^  frame 0: libsystem_kernel\.dylib __connect_nocancel \+ 8$`,
+		`(?m)^1 distinct denial from 1 log entry in 15 lines\.$`,
+	} {
+		if !regexp.MustCompile(want).MatchString(out) {
+			t.Errorf("output does not match %s", want)
+		}
+	}
+}
