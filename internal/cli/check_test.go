@@ -2,11 +2,16 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/sockdoctor/sockdoctor/internal/fixture"
 )
 
 // runMain runs sockdoctor in-process and returns the exit code and output.
@@ -91,5 +96,99 @@ func TestCheckUnsearchableDirectory(t *testing.T) {
 	}
 	if !strings.Contains(out, "cannot search the directory") {
 		t.Errorf("output does not name the directory without search permission:\n%s", out)
+	}
+}
+
+// writeSandboxedApp builds a signed sandboxed Developer ID app in dir.
+func writeSandboxedApp(t *testing.T, dir string) string {
+	t.Helper()
+	app, err := fixture.WriteApp(dir, fixture.App{
+		Name:     "MyApp",
+		BundleID: "com.example.MyApp",
+		Signing: fixture.Signing{
+			Identifier: "com.example.MyApp",
+			TeamID:     "ABCDE12345",
+			Entitlements: `<?xml version="1.0" encoding="UTF-8"?><plist version="1.0"><dict>` +
+				`<key>com.apple.security.app-sandbox</key><true/></dict></plist>`,
+			Signer: "Developer ID Application: Example Corp (ABCDE12345)",
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return app
+}
+
+func TestCheckSARIFMatchesSchema(t *testing.T) {
+	schemaPath := filepath.Join("..", "..", "..", "shared", "corpus", "sarif", "sarif-schema-2.1.0.json")
+	schemaFile, err := os.Open(schemaPath)
+	if err != nil {
+		t.Skipf("the SARIF schema is absent: %v", err)
+	}
+	defer schemaFile.Close()
+
+	home := t.TempDir()
+	listenUnix(t, filepath.Join(home, ".docker", "run", "docker.sock"))
+	app := writeSandboxedApp(t, t.TempDir())
+	code, out, errOut := runMain(t, home, "check", "--app", app, "--socket", "~/.docker/run/docker.sock", "--format", "sarif")
+	if code != ExitFindings {
+		t.Fatalf("exit code = %d, want %d; stderr %q", code, ExitFindings, errOut)
+	}
+
+	schemaDoc, err := jsonschema.UnmarshalJSON(schemaFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const url = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+	compiler := jsonschema.NewCompiler()
+	if err := compiler.AddResource(url, schemaDoc); err != nil {
+		t.Fatal(err)
+	}
+	schema, err := compiler.Compile(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	instance, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
+	if err != nil {
+		t.Fatalf("SARIF output is not JSON: %v", err)
+	}
+	if err := schema.Validate(instance); err != nil {
+		t.Errorf("SARIF output does not match the 2.1.0 schema: %v", err)
+	}
+
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleID string `json:"ruleId"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &log); err != nil {
+		t.Fatal(err)
+	}
+	if len(log.Runs) != 1 || len(log.Runs[0].Results) == 0 || log.Runs[0].Results[0].RuleID != "outside-sandbox-reach" {
+		t.Errorf("first SARIF result is not outside-sandbox-reach: %+v", log.Runs)
+	}
+}
+
+func TestCheckDockerEveryFormat(t *testing.T) {
+	home := t.TempDir()
+	listenUnix(t, filepath.Join(home, ".docker", "run", "docker.sock"))
+	app := writeSandboxedApp(t, t.TempDir())
+
+	wants := map[string]string{
+		"text":     "Sandbox: DENIED (outside-sandbox-reach)",
+		"json":     `"rule": "outside-sandbox-reach"`,
+		"markdown": "## sockdoctor: denied (`outside-sandbox-reach`)",
+		"sarif":    `"ruleId": "outside-sandbox-reach"`,
+	}
+	for format, want := range wants {
+		code, out, errOut := runMain(t, home, "check", "--app", app, "--socket", "~/.docker/run/docker.sock", "--format", format)
+		if code != ExitFindings {
+			t.Errorf("%s: exit code = %d, want %d; stderr %q", format, code, ExitFindings, errOut)
+		}
+		if !strings.Contains(out, want) {
+			t.Errorf("%s output lacks %q", format, want)
+		}
 	}
 }
