@@ -375,10 +375,18 @@ func TestDiagnose(t *testing.T) {
 		},
 	}
 
+	raisedIn, silentIn := map[string]int{}, map[string]int{}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := Diagnose(tt.in)
 			rules := findingRules(d.Findings)
+			for _, r := range Catalog() {
+				if slices.Contains(rules, r.ID) {
+					raisedIn[r.ID]++
+				} else {
+					silentIn[r.ID]++
+				}
+			}
 
 			if d.Verdict.Sandbox != tt.sandbox {
 				t.Errorf("verdict = %q, want %q (summary %q)", d.Verdict.Sandbox, tt.sandbox, d.Verdict.Summary)
@@ -404,6 +412,22 @@ func TestDiagnose(t *testing.T) {
 			}
 		})
 	}
+
+	// Every sandbox reach rule is raised by one case and left out by another.
+	for _, id := range reachRuleIDs {
+		if raisedIn[id] == 0 || silentIn[id] == 0 {
+			t.Errorf("rule %q raised in %d cases and absent in %d; want both at least once", id, raisedIn[id], silentIn[id])
+		}
+	}
+}
+
+// reachRuleIDs are the sandbox reach rules and path-too-long, which
+// TestDiagnose covers; TestDiagnoseSocketState covers the state rules.
+var reachRuleIDs = []string{
+	"outside-sandbox-reach", "other-app-container", "group-not-claimed", "symlink-escapes",
+	"system-socket-entitlement", "file-exception-no-socket", "bookmark-no-socket", "network-client-not-unix",
+	"sbpl-exception", "child-inherits-sandbox", "allowed-own-container", "allowed-app-group", "allowed-var-run",
+	"not-sandboxed", "path-too-long",
 }
 
 func BenchmarkDiagnose(b *testing.B) {
