@@ -440,7 +440,7 @@ func (f *facts) ownContainerLabel() string {
 	return containerDir(f.home, id)
 }
 
-// groupTeamClause tells whether the app can claim the group.
+// groupTeamClause states whether the app can claim the group.
 func (f *facts) groupTeamClause() string {
 	switch {
 	case f.groupTeamID == "":
