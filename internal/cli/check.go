@@ -276,9 +276,26 @@ func diagnoseSocket(target *entitlements.Target, path string, dist checks.Distri
 		Home:         opts.Home,
 	})
 
-	findings := append(d.Findings, static...)
+	findings := append(d.Findings, withoutRules(static, d.Findings)...)
 	checks.SortFindings(findings)
 	return report.Candidate{Socket: info, Verdict: d.Verdict, Findings: findings}, nil
+}
+
+// withoutRules returns the static findings whose rule the diagnosis did not
+// raise. A rule such as sbpl-exception can come from both, and the
+// diagnosis's finding is the one about this socket.
+func withoutRules(static, diagnosed []checks.Finding) []checks.Finding {
+	raised := map[string]bool{}
+	for _, f := range diagnosed {
+		raised[f.Rule] = true
+	}
+	var kept []checks.Finding
+	for _, f := range static {
+		if !raised[f.Rule] {
+			kept = append(kept, f)
+		}
+	}
+	return kept
 }
 
 // chooseCandidate returns the candidate the report is about: the first

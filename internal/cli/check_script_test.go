@@ -12,6 +12,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/sockdoctor/sockdoctor/internal/fixture"
+	"github.com/sockdoctor/sockdoctor/socket"
 )
 
 // Script commands for the check scripts: live Unix sockets in the script's
@@ -139,8 +140,9 @@ func cmdBuildApp(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 }
 
-// cmdEnvSubst expands $WORK and $HOME in a file in place, for entitlements
-// that name absolute paths:
+// cmdEnvSubst expands the script's environment variables, such as $WORK or
+// a folder from shorthome, in a file in place, for entitlements that name
+// absolute paths. A variable that is not set stays as written:
 //
 //	envsubst FILE
 func cmdEnvSubst(ts *testscript.TestScript, neg bool, args []string) {
@@ -149,9 +151,8 @@ func cmdEnvSubst(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	path := ts.MkAbs(args[0])
 	text := os.Expand(ts.ReadFile(args[0]), func(name string) string {
-		switch name {
-		case "WORK", "HOME":
-			return ts.Getenv(name)
+		if value := ts.Getenv(name); value != "" {
+			return value
 		}
 		return "$" + name
 	})
@@ -179,7 +180,9 @@ func cmdLongPath(ts *testscript.TestScript, neg bool, args []string) {
 
 // cmdShortHome creates an empty folder with a short path and sets VAR to it,
 // for scripts whose sockets must stay under the 104 bytes of sun_path. $WORK
-// alone is often 60 bytes long. The folder is removed when the script ends.
+// alone is often 60 bytes long. VAR_MAC is set to the folder's macOS form
+// (/tmp/x is /private/tmp/x), for entitlements that must name resolved
+// paths. The folder is removed when the script ends.
 //
 //	shorthome VAR
 func cmdShortHome(ts *testscript.TestScript, neg bool, args []string) {
@@ -190,4 +193,5 @@ func cmdShortHome(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	ts.Defer(func() { os.RemoveAll(dir) })
 	ts.Setenv(args[0], dir)
+	ts.Setenv(args[0]+"_MAC", socket.MacOSPath(dir))
 }
