@@ -460,3 +460,24 @@ func TestScannerEagerReturnsWithoutNextLine(t *testing.T) {
 		t.Errorf("Process = %q, want curl", ev.Process)
 	}
 }
+
+func TestScannerEagerKeepsReportOfOneWrite(t *testing.T) {
+	r, w := io.Pipe()
+	s := NewScanner(r, Options{Eager: true})
+	go func() {
+		// log stream writes a multi-line message in one write.
+		_, _ = io.WriteString(w, violationReport)
+		w.Close()
+	}()
+
+	var events []Event
+	for s.Scan() {
+		events = append(events, s.Event())
+	}
+	if len(events) != 1 {
+		t.Fatalf("got %d events, want the kernel line and its report as one", len(events))
+	}
+	if events[0].Identifier != "com.example.SampleApp" {
+		t.Errorf("Identifier = %q, want the report's", events[0].Identifier)
+	}
+}
