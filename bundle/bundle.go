@@ -12,7 +12,6 @@ package bundle
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -115,7 +114,7 @@ func locate(dir string) (Layout, string, error) {
 		return "", "", err
 	}
 	if !info.IsDir() {
-		return "", "", fmt.Errorf("not a bundle: %w", fs.ErrInvalid)
+		return "", "", errors.New("not a bundle: it is a file, not a folder")
 	}
 
 	contents := filepath.Join(dir, "Contents")

@@ -1,0 +1,151 @@
+package bundle
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const infoPlist = `<?xml version="1.0" encoding="UTF-8"?>
+<plist version="1.0">
+<dict>
+	<key>CFBundleExecutable</key>
+	<string>Example</string>
+	<key>CFBundleIdentifier</key>
+	<string>com.example.App</string>
+	<key>CFBundlePackageType</key>
+	<string>APPL</string>
+</dict>
+</plist>
+`
+
+func writeBundleFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOpenMacOSLayout(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "Example.app")
+	writeBundleFile(t, filepath.Join(dir, "Contents", "Info.plist"), infoPlist)
+	writeBundleFile(t, filepath.Join(dir, "Contents", "MacOS", "Example"), "binary")
+	writeBundleFile(t, filepath.Join(dir, "Contents", "embedded.provisionprofile"), "profile")
+
+	b, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Layout != LayoutMacOS || b.ContentsDir != filepath.Join(dir, "Contents") {
+		t.Errorf("Layout %q ContentsDir %q", b.Layout, b.ContentsDir)
+	}
+	if b.Info.Identifier != "com.example.App" || b.Info.Executable != "Example" || b.Info.PackageType != "APPL" {
+		t.Errorf("Info = %+v", b.Info)
+	}
+	if want := filepath.Join(dir, "Contents", "MacOS", "Example"); b.Executable != want {
+		t.Errorf("Executable = %q, want %q", b.Executable, want)
+	}
+	if want := filepath.Join(dir, "Contents", "embedded.provisionprofile"); b.ProfilePath != want {
+		t.Errorf("ProfilePath = %q, want %q", b.ProfilePath, want)
+	}
+	if b.DetachedCodeDirectory != "" {
+		t.Errorf("DetachedCodeDirectory = %q, want none", b.DetachedCodeDirectory)
+	}
+}
+
+func TestOpenFrameworkLayout(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "Example.framework")
+	writeBundleFile(t, filepath.Join(dir, "Versions", "A", "Resources", "Info.plist"), infoPlist)
+	writeBundleFile(t, filepath.Join(dir, "Versions", "A", "Example"), "binary")
+	if err := os.Symlink("A", filepath.Join(dir, "Versions", "Current")); err != nil {
+		t.Fatal(err)
+	}
+
+	b, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Layout != LayoutFramework {
+		t.Errorf("Layout = %q", b.Layout)
+	}
+	if want := filepath.Join(dir, "Versions", "Current", "Example"); b.Executable != want {
+		t.Errorf("Executable = %q, want %q", b.Executable, want)
+	}
+}
+
+func TestOpenShallowLayout(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "Example.app")
+	writeBundleFile(t, filepath.Join(dir, "Info.plist"), infoPlist)
+	writeBundleFile(t, filepath.Join(dir, "Example"), "binary")
+	writeBundleFile(t, filepath.Join(dir, "embedded.mobileprovision"), "profile")
+
+	b, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Layout != LayoutShallow || b.Executable != filepath.Join(dir, "Example") {
+		t.Errorf("Layout %q Executable %q", b.Layout, b.Executable)
+	}
+	if b.ProfilePath != filepath.Join(dir, "embedded.mobileprovision") {
+		t.Errorf("ProfilePath = %q", b.ProfilePath)
+	}
+}
+
+func TestOpenCodelessBundle(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "Resources.bundle")
+	writeBundleFile(t, filepath.Join(dir, "Contents", "Info.plist"), strings.Replace(infoPlist, "<key>CFBundleExecutable</key>\n\t<string>Example</string>\n", "", 1))
+	writeBundleFile(t, filepath.Join(dir, "Contents", "_CodeSignature", "CodeDirectory"), "cd")
+
+	b, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Info.Executable != "" || b.Executable != "" {
+		t.Errorf("Info.Executable %q Executable %q, want none", b.Info.Executable, b.Executable)
+	}
+	if want := filepath.Join(dir, "Contents", "_CodeSignature", "CodeDirectory"); b.DetachedCodeDirectory != want {
+		t.Errorf("DetachedCodeDirectory = %q, want %q", b.DetachedCodeDirectory, want)
+	}
+}
+
+func TestOpenMissingExecutable(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "Example.app")
+	writeBundleFile(t, filepath.Join(dir, "Contents", "Info.plist"), infoPlist)
+
+	b, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Info.Executable != "Example" || b.Executable != "" {
+		t.Errorf("Info.Executable %q Executable %q", b.Info.Executable, b.Executable)
+	}
+}
+
+func TestOpenNotBundle(t *testing.T) {
+	dir := t.TempDir()
+	writeBundleFile(t, filepath.Join(dir, "readme.txt"), "text")
+	if IsBundle(dir) {
+		t.Error("IsBundle = true for a plain folder")
+	}
+	if _, err := Open(dir); !errors.Is(err, ErrNotBundle) {
+		t.Errorf("Open error = %v, want ErrNotBundle", err)
+	}
+	if _, err := Open(filepath.Join(dir, "readme.txt")); err == nil {
+		t.Error("Open accepted a file")
+	}
+}
+
+func TestOpenInvalidInfoPlist(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "Broken.app")
+	writeBundleFile(t, filepath.Join(dir, "Contents", "Info.plist"), "<plist><dict><key>CFBundleExecutable</key>")
+
+	_, err := Open(dir)
+	if err == nil || !strings.Contains(err.Error(), "invalid Info.plist") {
+		t.Errorf("error = %v, want an invalid Info.plist error", err)
+	}
+}
