@@ -122,7 +122,10 @@ func decideBuiltIn(f *facts) (*Finding, string) {
 		return allow(ruleAllowedAppGroup, "%s is inside the container of the claimed app group %s, where the profile allows %s", resolved, f.containerID, f.sandboxOperation())
 	}
 
-	if !f.appKnown && (f.location == socket.LocationOtherAppContainer || f.location == socket.LocationOtherGroup) {
+	// Without the app's bundle ID any app container may be its own, and
+	// without its entitlements any group container may be claimed.
+	if f.location == socket.LocationOtherAppContainer && f.bundleID == "" ||
+		f.location == socket.LocationOtherGroup && !f.appKnown {
 		return nil, SandboxUnknown
 	}
 

@@ -365,6 +365,19 @@ func TestDiagnose(t *testing.T) {
 			absent:  []string{"socket-missing", "not-a-socket"},
 		},
 		{
+			name: "app without bundle ID in a container",
+			in: Input{
+				Target: &entitlements.Target{Entitlements: entitlements.Dict{entitlements.KeyAppSandbox: true}},
+				Socket: &socket.Info{
+					Path: testHome + "/Library/Containers/com.x/Data/s", ResolvedPath: testHome + "/Library/Containers/com.x/Data/s",
+					Location: socket.LocationOtherAppContainer, ContainerID: "com.x",
+				},
+			},
+			sandbox: SandboxUnknown, decides: "",
+			absent:   []string{"other-app-container"},
+			contains: "--bundle-id",
+		},
+		{
 			name: "unknown app in a container",
 			in: Input{Socket: &socket.Info{
 				Path: testHome + "/Library/Containers/com.x/Data/s", ResolvedPath: testHome + "/Library/Containers/com.x/Data/s",
