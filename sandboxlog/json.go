@@ -106,15 +106,15 @@ func (a *jsonAssembler) reset() {
 // parseRecord reads the event of one JSON record. Its eventMessage contains
 // a kernel line, a library message or a whole violation report. Process, pid
 // and timestamp come from the message, or from the record where the message
-// names no process.
-func parseRecord(data []byte, format Format) (Event, bool) {
+// names no process. The kind is lineUnknown for invalid JSON.
+func parseRecord(data []byte, format Format) (Event, lineKind) {
 	var rec logRecord
 	if err := json.Unmarshal(data, &rec); err != nil {
-		return Event{}, false
+		return Event{}, lineUnknown
 	}
 	ev, ok := parseEventMessage(rec.EventMessage)
 	if !ok {
-		return Event{}, false
+		return Event{}, lineOther
 	}
 	ev.Format = format
 	ev.Time = rec.Timestamp
@@ -123,7 +123,7 @@ func parseRecord(data []byte, format Format) (Event, bool) {
 		ev.Process = path.Base(rec.ProcessImagePath)
 		ev.PID = rec.ProcessID
 	}
-	return ev, true
+	return ev, lineEvent
 }
 
 // parseEventMessage parses a message that may span lines: a denial or

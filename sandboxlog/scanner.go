@@ -237,8 +237,12 @@ func (s *Scanner) completeRecord(record []byte, startLine int, overflow bool) {
 	if s.json.array || startLine != s.lineNo {
 		format = FormatJSON
 	}
-	ev, ok := parseRecord(record, format)
-	if !ok {
+	ev, kind := parseRecord(record, format)
+	switch kind {
+	case lineUnknown:
+		s.stats.Unknown++
+		return
+	case lineOther:
 		s.stats.Other++
 		return
 	}

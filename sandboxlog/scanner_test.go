@@ -428,6 +428,19 @@ Sandbox: after(7) deny(1) network-outbound /private/tmp/after
 	}
 }
 
+func TestScannerInvalidJSONRecord(t *testing.T) {
+	events, stats := scanAll(t, "{\"eventMessage\": 12}\n{\"eventMessage\": \"an ordinary message\"}\n")
+	if len(events) != 0 {
+		t.Errorf("got %d events, want 0", len(events))
+	}
+	if stats.Unknown != 1 {
+		t.Errorf("Unknown = %d, want 1 for the record that is not a log record", stats.Unknown)
+	}
+	if stats.Other != 1 {
+		t.Errorf("Other = %d, want 1", stats.Other)
+	}
+}
+
 func TestScannerTruncatedJSON(t *testing.T) {
 	events, stats := scanAll(t, "[{\n  \"eventMessage\" : \"Sandbox: a(1) deny(1) network-outbound \\/x\",\n")
 	if len(events) != 0 {

@@ -244,14 +244,10 @@ func (o *explainOptions) open(streams *IO) (io.ReadCloser, string, error) {
 	return f, fmt.Sprintf("%q", o.file), nil
 }
 
-// userHome returns the current user's home folder, or "".
+// userHome returns the current user's home folder, or "" when it is
+// unknown.
 func userHome(streams *IO) string {
-	if streams.Getenv != nil {
-		if home := streams.Getenv("HOME"); strings.HasPrefix(home, "/") {
-			return home
-		}
-	}
-	home, err := os.UserHomeDir()
+	home, err := homeFolder("", streams)
 	if err != nil {
 		return ""
 	}
