@@ -71,9 +71,10 @@ var ruleSocketStale = register(&Rule{
 	Summary:  "ECONNREFUSED: a socket file is left behind, but no server listens on it.",
 	Doc: `The path is a socket file, but the test connect got ECONNREFUSED: no process
 listens on it. A server that crashed or was killed leaves its socket file
-behind. A sandboxed app would see EPERM for the same path if the sandbox
-denies it, because the sandbox check comes before the listener check in XNU's
-unp_connect().
+behind. A sandboxed app that the sandbox denies sees EPERM for the same path
+instead, because XNU's unp_connect() runs the sandbox check before it looks
+for a listener (an inference from the order of the checks in
+bsd/kern/uipc_usrreq.c, not observed on a Mac by this tool).
 
 Evidence: the file type and the test connect's errno.`,
 	Workarounds: map[Distribution][]string{
@@ -104,9 +105,10 @@ var ruleDialTimeout = register(&Rule{
 	Severity: SeverityWarning,
 	Title:    "Test connect timed out",
 	Summary:  "The test connect did not finish within --timeout: the server's listen backlog is full or it hangs.",
-	Doc: `A connect to a Unix socket finishes at once unless the server's listen backlog
-is full, which means the server stopped accepting connections. The test connect
-gave up after --timeout (default 2s).
+	Doc: `A connect to a Unix socket normally succeeds or fails at once. A connect
+that waits usually means the server's listen backlog is full because the
+server stopped accepting connections. The test connect gave up after
+--timeout (default 2s).
 
 Evidence: the timeout and the test connect's error.`,
 	Workarounds: map[Distribution][]string{
