@@ -205,28 +205,20 @@ func runExplain(ctx context.Context, streams *IO, opts *explainOptions) error {
 // loadExplainTarget reads --app or --entitlements, or returns nil without
 // them.
 func loadExplainTarget(opts *explainOptions) (*entitlements.Target, error) {
-	path := opts.App + opts.Entitlements
-	if path == "" {
+	if opts.App == "" && opts.Entitlements == "" {
 		if opts.BundleID != "" || opts.TeamID != "" {
 			return nil, inputErrorf("pass --entitlements with them", "--bundle-id and --team-id need --app or --entitlements")
 		}
 		return nil, nil
 	}
-	target, err := entitlements.Load(path, entitlements.LoadOptions{Vars: opts.vars})
-	if err != nil {
-		var loadErr *entitlements.LoadError
-		if errors.As(err, &loadErr) {
-			return nil, &InputError{Err: err, Hint: loadErr.Hint}
-		}
-		return nil, &InputError{Err: err, Hint: "check the path given to --app or --entitlements"}
-	}
-	if opts.BundleID != "" {
-		target.BundleID = opts.BundleID
-	}
-	if opts.TeamID != "" {
-		target.TeamID = opts.TeamID
-	}
-	return target, nil
+	// check reads the app the same way.
+	return loadCheckTarget(&checkOptions{
+		App:          opts.App,
+		Entitlements: opts.Entitlements,
+		BundleID:     opts.BundleID,
+		TeamID:       opts.TeamID,
+		vars:         opts.vars,
+	})
 }
 
 // open returns the input and its name for messages.
