@@ -125,8 +125,11 @@ can never be claimed by your app.
 Evidence: the resolved path, the group ID, the Team ID prefix of the group
 compared with the app's Team ID, and the app's claimed groups.`,
 	Workarounds: map[Distribution][]string{
-		DistributionMAS:         {"If the group is another team's, there is no supported way: " + masNoWay},
-		DistributionDeveloperID: {"If the group is another team's: " + devIDHelper},
+		DistributionMAS: {"If the group belongs to another team, a Mac App Store build cannot reach its socket " +
+			"in any supported way. Options: ask the server to create its socket inside your container, talk to " +
+			"its loopback TCP endpoint with com.apple.security.network.client, or file an enhancement request with Apple."},
+		DistributionDeveloperID: {"If the group belongs to another team, move the socket I/O into an XPC service " +
+			"or helper tool embedded in the app that is not sandboxed, and talk to it over XPC."},
 		DistributionDevelopment: {devChannel},
 		DistributionUnknown: {"If the group is your team's, add it to com.apple.security.application-groups " +
 			"(and to the provisioning profile for a group.* ID) and re-sign the app."},
