@@ -2,11 +2,9 @@
 // .xpc, .framework, and other CFBundle folders): the Info.plist, the main
 // executable and the embedded provisioning profile.
 //
-// Layouts follow Apple's "Bundle Programming Guide" (Anatomy of a macOS
-// Application Bundle, and of framework bundles): macOS bundles keep
-// everything under Contents/, frameworks under Versions/Current/ with
-// Resources/Info.plist, and iOS bundles are shallow, with Info.plist at the
-// top.
+// macOS bundles keep everything under Contents/. Frameworks keep it under
+// Versions/Current/, with the Info.plist in Resources/. iOS bundles are
+// shallow, with the Info.plist and the executable at the top.
 package bundle
 
 import (

@@ -10,9 +10,10 @@ import (
 	"github.com/smallstep/pkcs7"
 )
 
-// Code signing blob layout from XNU's osfmk/kern/cs_blobs.h: an embedded
-// signature is a SuperBlob (magic, length, count, then count index entries
-// of type and offset), every blob starts with a big-endian magic and length.
+// Code signing blob layout, from XNU's osfmk/kern/cs_blobs.h. An embedded
+// signature is a SuperBlob: magic, length, count, then count index entries
+// of slot type and offset. Every blob starts with a big-endian magic and
+// length.
 const (
 	magicSuperBlob       = 0xfade0cc0
 	magicCodeDirectory   = 0xfade0c02
@@ -92,25 +93,25 @@ func parseSignature(slice *Slice, data []byte) error {
 		switch {
 		case slot == slotCodeDirectory:
 			if magic != magicCodeDirectory {
-				return fmt.Errorf("code directory slot holds magic 0x%08x (expected 0x%08x)", magic, magicCodeDirectory)
+				return fmt.Errorf("code directory slot contains magic 0x%08x (expected 0x%08x)", magic, magicCodeDirectory)
 			}
 			codeDirectory = blob
 		case slot >= slotAlternateCDFirst && slot <= slotAlternateCDLast:
 			// Alternate code directories carry other hash types of the same
-			// identity; the primary one is reported.
+			// identity, so only the primary one is reported.
 		case slot == slotEntitlements:
 			if magic != magicEntitlements {
-				return fmt.Errorf("entitlements slot holds magic 0x%08x (expected 0x%08x)", magic, magicEntitlements)
+				return fmt.Errorf("entitlements slot contains magic 0x%08x (expected 0x%08x)", magic, magicEntitlements)
 			}
 			xmlBlob, haveXML = payload, true
 		case slot == slotEntitlementsDER:
 			if magic != magicEntitlementsDER {
-				return fmt.Errorf("DER entitlements slot holds magic 0x%08x (expected 0x%08x)", magic, magicEntitlementsDER)
+				return fmt.Errorf("DER entitlements slot contains magic 0x%08x (expected 0x%08x)", magic, magicEntitlementsDER)
 			}
 			derBlob, haveDER = payload, true
 		case slot == slotCMSSignature:
 			if magic != magicBlobWrapper {
-				return fmt.Errorf("CMS signature slot holds magic 0x%08x (expected 0x%08x)", magic, magicBlobWrapper)
+				return fmt.Errorf("CMS signature slot contains magic 0x%08x (expected 0x%08x)", magic, magicBlobWrapper)
 			}
 			cmsBlob, haveCMS = payload, true
 		}

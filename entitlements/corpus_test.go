@@ -280,8 +280,8 @@ func TestCorpusProfiles(t *testing.T) {
 	}
 }
 
-// sourceFacts is what the key-contents column of the corpus SOURCES.md
-// says about one entitlements file.
+// sourceFacts is the key-contents column of the corpus SOURCES.md for one
+// entitlements file.
 type sourceFacts struct {
 	sandboxed               bool
 	groups                  []string

@@ -12,10 +12,10 @@ import (
 
 // DER entitlements come in two shapes.
 //
-// The current one, written by codesign since macOS 12 and checked by the
-// kernel for launch, is APPLICATION 16 { INTEGER 1, [16] { SEQUENCE {
-// UTF8String key, value }... } } with keys sorted and BOOLEAN true as 0xff.
-// Nested dictionaries use the same [16] tag, and arrays are SEQUENCEs.
+// The current one, which codesign writes today, is APPLICATION 16 {
+// INTEGER 1, [16] { SEQUENCE { UTF8String key, value }... } } with keys
+// sorted and BOOLEAN true as 0xff. Nested dictionaries use the same [16]
+// tag, and arrays are SEQUENCEs.
 //
 // The legacy one (Node 18.9.0's darwin-arm64 binary carries it) is a bare
 // SET of SEQUENCE { UTF8String key, value }, keys unsorted, true as 0x01.

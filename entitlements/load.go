@@ -19,7 +19,7 @@ const maxPlistSize = 16 << 20
 // whose slices has a code signature.
 var ErrUnsigned = errors.New("no LC_CODE_SIGNATURE in any slice (unsigned build?)")
 
-// LoadError is a failure to read one input. Hint says what to do about it.
+// LoadError is a failure to read one input. Hint is the fix to suggest.
 type LoadError struct {
 	Path string
 	Err  error
@@ -36,10 +36,10 @@ func loadErrorf(path, hint, format string, args ...any) *LoadError {
 	return &LoadError{Path: path, Err: fmt.Errorf(format, args...), Hint: hint}
 }
 
-// Load reads the entitlements and signing facts of path, detecting the input
-// by content and shape, not by name: a folder is a bundle, a file starting
-// with a Mach-O or fat magic is a Mach-O file, one starting with a DER
-// SEQUENCE is a provisioning profile, and anything else is read as a
+// Load reads the entitlements and signing facts of path. It detects the
+// input by content and shape, not by name. A folder is a bundle, a file
+// starting with a Mach-O or fat magic is a Mach-O file, and one starting
+// with a DER SEQUENCE is a provisioning profile. Anything else is read as a
 // property list. Every error is a *LoadError.
 func Load(path string, opts LoadOptions) (*Target, error) {
 	info, err := os.Stat(path)

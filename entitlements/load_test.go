@@ -324,7 +324,7 @@ func TestLoadProfileFile(t *testing.T) {
 }
 
 // TestLoadBadInput checks that each malformed input gets a *LoadError that
-// names the file and says what is wrong.
+// names the file and the fault.
 func TestLoadBadInput(t *testing.T) {
 	signed := signedMachO(t, "arm64", fixture.Signing{Identifier: "com.example.App", Entitlements: sandboxXML, Signer: developerID})
 	sigOffset, _, err := fixture.CodeSignatureRange(signed)

@@ -11,9 +11,9 @@ import (
 )
 
 // ErrPlainProfile is returned for a provisioning profile that is a plain
-// property list instead of a CMS-signed one. Test suites ship such fakes,
-// but macOS accepts only profiles Apple signed.
-var ErrPlainProfile = errors.New("the provisioning profile is a plain property list, not CMS-signed: macOS accepts only profiles signed by Apple")
+// property list instead of a CMS-signed one, a fake that build-system test
+// suites ship. Profiles from Apple are CMS-signed.
+var ErrPlainProfile = errors.New("the provisioning profile is a plain property list, not CMS-signed as profiles from Apple are")
 
 // profileFields are the keys of a provisioning profile that Load reads.
 type profileFields struct {

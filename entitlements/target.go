@@ -6,9 +6,8 @@ import "time"
 // directory flags and the common name of the CMS leaf certificate.
 type SignatureKind string
 
-// Signature kinds. Apple names its certificates by purpose, so the leaf
-// certificate's common name prefix decides the kind (Apple's "Certificates"
-// page in the developer account help lists the names).
+// Signature kinds. Apple names its certificates by purpose, so the prefix
+// of the leaf certificate's common name decides the kind.
 const (
 	SignatureDeveloperID SignatureKind = "developer-id" // "Developer ID Application: ..."
 	SignatureAppStore    SignatureKind = "app-store"    // "Apple Distribution: ...", "3rd Party Mac Developer Application: ..."
@@ -45,8 +44,8 @@ type Slice struct {
 	Mismatches []string
 
 	SignerCommonName string // leaf certificate CN from the CMS blob, "" for ad hoc
-	// SignerError says why the CMS blob could not be read; Signature is
-	// then SignatureUnknown.
+	// SignerError is the reason the CMS blob could not be read. Signature
+	// is then SignatureUnknown.
 	SignerError string
 	Signature   SignatureKind
 }

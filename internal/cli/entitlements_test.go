@@ -63,8 +63,8 @@ var entitlementsFixtures = map[string]func(dir string) (string, error){
 	},
 	"der-mismatch": func(dir string) (string, error) {
 		return writeEntitlementsFixture(dir, "der-mismatch", func() ([]byte, error) {
-			// The XML blob says sandboxed with a group, the DER blob says
-			// not sandboxed.
+			// The XML blob claims the sandbox and a group, but the DER
+			// blob turns the sandbox off.
 			der, err := entitlements.EncodeDER(entitlements.Dict{entitlements.KeyAppSandbox: false})
 			if err != nil {
 				return nil, err
