@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"howett.net/plist"
 )
@@ -85,6 +86,9 @@ func Open(dir string) (*Bundle, error) {
 		return nil, err
 	}
 
+	if strings.ContainsAny(b.Info.Executable, `/\`) || b.Info.Executable == ".." {
+		return nil, fmt.Errorf("invalid CFBundleExecutable %q in %s: expected a file name, not a path", b.Info.Executable, b.InfoPlistPath)
+	}
 	if b.Info.Executable != "" {
 		executable := filepath.Join(executableDir(layout, contents), b.Info.Executable)
 		if isFile(executable) {

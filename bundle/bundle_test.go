@@ -149,3 +149,13 @@ func TestOpenInvalidInfoPlist(t *testing.T) {
 		t.Errorf("error = %v, want an invalid Info.plist error", err)
 	}
 }
+
+func TestOpenRejectsExecutablePath(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "Escape.app")
+	writeBundleFile(t, filepath.Join(dir, "Contents", "Info.plist"), strings.Replace(infoPlist, "<string>Example</string>", "<string>../../../outside</string>", 1))
+
+	_, err := Open(dir)
+	if err == nil || !strings.Contains(err.Error(), `invalid CFBundleExecutable "../../../outside"`) {
+		t.Errorf("error = %v, want an invalid CFBundleExecutable error", err)
+	}
+}
