@@ -57,12 +57,15 @@ func parseLine(line []byte) (Event, lineKind) {
 }
 
 // parseMessage parses a message without log framing: a kernel denial, with
-// or without "Sandbox: ", or a library message. The returned event has no
-// Raw, Time or Line.
+// or without "Sandbox: ", or a library message. Text before "Sandbox: ",
+// such as a tag of an unknown framing, is not part of the process name. The
+// returned event has no Raw, Time or Line.
 func parseMessage(msg []byte) (Event, bool) {
-	for _, p := range [][]byte{[]byte("Sandbox: "), []byte("SandboxViolation: ")} {
-		if rest, ok := bytes.CutPrefix(msg, p); ok {
-			return parseDenial(rest)
+	for _, marker := range [][]byte{[]byte("Sandbox: "), []byte("SandboxViolation: ")} {
+		if i := bytes.Index(msg, marker); i >= 0 {
+			if ev, ok := parseDenial(msg[i+len(marker):]); ok {
+				return ev, true
+			}
 		}
 	}
 	if ev, ok := parseDenial(msg); ok {

@@ -180,10 +180,9 @@ func (s *Scanner) handleLine(line []byte) {
 	if len(trimmed) == 0 {
 		return
 	}
-	if trimmed[0] == '{' || trimmed[0] == '[' {
-		if !s.json.feed(line, s.lineNo, s.completeRecord) {
-			s.stats.Unknown++
-		}
+	// A line that starts like JSON but is none, such as "[subsystem] text",
+	// is read as a log line.
+	if (trimmed[0] == '{' || trimmed[0] == '[') && s.json.feed(line, s.lineNo, s.completeRecord) {
 		return
 	}
 	if report, ok := parseViolationLine(trimmed); ok {

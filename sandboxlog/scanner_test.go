@@ -428,6 +428,19 @@ Sandbox: after(7) deny(1) network-outbound /private/tmp/after
 	}
 }
 
+func TestScannerBracketLineIsNotJSON(t *testing.T) {
+	events, stats := scanAll(t, "[sandbox] Sandbox: curl(1) deny(1) network-outbound /private/tmp/a\n[x] plain text\n")
+	if len(events) != 1 {
+		t.Fatalf("got %d events, want 1", len(events))
+	}
+	if events[0].Process != "curl" {
+		t.Errorf("Process = %q, want curl", events[0].Process)
+	}
+	if stats.Unknown != 1 {
+		t.Errorf("Unknown = %d, want 1", stats.Unknown)
+	}
+}
+
 func TestScannerInvalidJSONRecord(t *testing.T) {
 	events, stats := scanAll(t, "{\"eventMessage\": 12}\n{\"eventMessage\": \"an ordinary message\"}\n")
 	if len(events) != 0 {
