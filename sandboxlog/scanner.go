@@ -180,7 +180,7 @@ func (s *Scanner) handleLine(line []byte) {
 	if len(trimmed) == 0 {
 		return
 	}
-	// A line that starts like JSON but is none, such as "[subsystem] text",
+	// A line that starts like JSON but is not JSON, such as "[subsystem] text",
 	// is read as a log line.
 	if (trimmed[0] == '{' || trimmed[0] == '[') && s.json.feed(line, s.lineNo, s.completeRecord) {
 		return
