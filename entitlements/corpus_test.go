@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	macho "github.com/blacktop/go-macho"
+
 	"github.com/sockdoctor/sockdoctor/entitlements"
 )
 
@@ -399,4 +401,96 @@ func gunzip(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return outPath
+}
+
+// TestCorpusMatchesGoMacho compares the reader with go-macho's parser, an
+// independent implementation, on every signed corpus slice: identifier,
+// Team ID and both entitlements blobs.
+func TestCorpusMatchesGoMacho(t *testing.T) {
+	corpus := corpusDir(t)
+	names := make([]string, 0, len(corpusMachO))
+	for name := range corpusMachO {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+
+	for _, name := range names {
+		t.Run(filepath.Base(name), func(t *testing.T) {
+			path := filepath.Join(corpus, name)
+			if strings.HasSuffix(name, ".gz") {
+				path = gunzip(t, path)
+			}
+			target, err := entitlements.Load(path, entitlements.LoadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			files := goMachoSlices(t, path)
+			if len(files) != len(target.Slices) {
+				t.Fatalf("go-macho finds %d slices, the reader %d", len(files), len(target.Slices))
+			}
+			for i, file := range files {
+				compareWithGoMacho(t, target.Slices[i], file)
+			}
+		})
+	}
+}
+
+// goMachoSlices opens path with go-macho as a fat file, or as a thin one
+// when it is not fat.
+func goMachoSlices(t *testing.T, path string) []*macho.File {
+	t.Helper()
+	fat, err := macho.OpenFat(path)
+	if err == nil {
+		t.Cleanup(func() { fat.Close() })
+		files := make([]*macho.File, len(fat.Arches))
+		for i := range fat.Arches {
+			files[i] = fat.Arches[i].File
+		}
+		return files
+	}
+	if !errors.Is(err, macho.ErrNotFat) {
+		t.Fatalf("go-macho: %v", err)
+	}
+	file, err := macho.Open(path)
+	if err != nil {
+		t.Fatalf("go-macho: %v", err)
+	}
+	t.Cleanup(func() { file.Close() })
+	return []*macho.File{file}
+}
+
+func compareWithGoMacho(t *testing.T, slice entitlements.Slice, file *macho.File) {
+	t.Helper()
+	signature := file.CodeSignature()
+	if signature == nil {
+		if slice.Signed {
+			t.Errorf("%s: go-macho finds no signature, the reader does", slice.Arch)
+		}
+		return
+	}
+	directory := signature.CodeDirectories[0]
+	if slice.Identifier != directory.ID || slice.TeamID != directory.TeamID {
+		t.Errorf("%s: reader %q team %q, go-macho %q team %q", slice.Arch, slice.Identifier, slice.TeamID, directory.ID, directory.TeamID)
+	}
+	if slice.HasXML != (signature.Entitlements != "") || slice.HasDER != (len(signature.EntitlementsDER) > 0) {
+		t.Errorf("%s: reader XML %v DER %v, go-macho XML %d bytes DER %d bytes", slice.Arch, slice.HasXML, slice.HasDER, len(signature.Entitlements), len(signature.EntitlementsDER))
+	}
+	if slice.HasXML {
+		xml, err := entitlements.ParsePlist([]byte(signature.Entitlements))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := entitlements.CompareDicts(xml, slice.XML); len(diff) != 0 {
+			t.Errorf("%s: XML blob differs from go-macho's: %v", slice.Arch, diff)
+		}
+	}
+	if slice.HasDER {
+		der, err := entitlements.DecodeDER(signature.EntitlementsDER)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := entitlements.CompareDicts(der, slice.DER); len(diff) != 0 {
+			t.Errorf("%s: DER blob differs from go-macho's: %v", slice.Arch, diff)
+		}
+	}
 }

@@ -79,6 +79,11 @@ type sliceRange struct {
 // ReadMachO reads the code signature of every slice of the thin or fat
 // Mach-O file in r, which is size bytes long. It reads only the headers,
 // the load commands and the LC_CODE_SIGNATURE region of each slice.
+//
+// It does not use go-macho's reader, because go-macho v1.1.297 allocates
+// the size an LC_CODE_SIGNATURE declares (up to 4 GB) before checking it
+// against the file, and it parses every load command. Tests compare the
+// two on real binaries.
 func ReadMachO(r io.ReaderAt, size int64) ([]Slice, error) {
 	ranges, err := readSliceRanges(r, size)
 	if err != nil {
