@@ -2,10 +2,12 @@ package entitlements_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -445,3 +447,45 @@ func (b byteReaderAt) ReadAt(p []byte, off int64) (int, error) {
 }
 
 func bytesReader(data []byte) byteReaderAt { return byteReaderAt(data) }
+
+// TestReadMachOHugeLengthFields checks that length fields far beyond the
+// file are rejected before anything is allocated by them.
+func TestReadMachOHugeLengthFields(t *testing.T) {
+	signed := signedMachO(t, "arm64", fixture.Signing{Identifier: "com.example.App", Entitlements: sandboxXML})
+	sigOffset, _, err := fixture.CodeSignatureRange(signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	patch := func(offset int, value uint32, order binary.ByteOrder) []byte {
+		out := append([]byte{}, signed...)
+		order.PutUint32(out[offset:], value)
+		return out
+	}
+	fatHeader := make([]byte, 4096)
+	binary.BigEndian.PutUint32(fatHeader, 0xcafebabe)
+	binary.BigEndian.PutUint32(fatHeader[4:], 0xffffffff)
+
+	for _, tc := range []struct {
+		name, message string
+		data          []byte
+	}{
+		{"sizeofcmds", "truncated: the load commands need 4294967295 bytes", patch(20, 0xffffffff, binary.LittleEndian)},
+		{"ncmds", "header declares 4294967295 load commands", patch(16, 0xffffffff, binary.LittleEndian)},
+		{"superblob length", "SuperBlob declares 4294967295 bytes", patch(sigOffset+4, 0xffffffff, binary.BigEndian)},
+		{"superblob count", "SuperBlob declares 4294967295 blobs", patch(sigOffset+8, 0xffffffff, binary.BigEndian)},
+		{"fat arch count", "fat header declares 4294967295 architectures", fatHeader},
+	} {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err = entitlements.ReadMachO(bytesReader(tc.data), int64(len(tc.data)))
+		runtime.ReadMemStats(&after)
+
+		if err == nil || !strings.Contains(err.Error(), tc.message) {
+			t.Errorf("%s: error = %v, want one containing %q", tc.name, err, tc.message)
+		}
+		if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 1<<20 {
+			t.Errorf("%s: allocated %d bytes for a rejected %d-byte file", tc.name, allocated, len(tc.data))
+		}
+	}
+}
