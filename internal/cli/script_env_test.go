@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -11,9 +13,26 @@ func setupScriptEnv(env *testscript.Env) error {
 	home := filepath.Join(env.WorkDir, "home")
 	env.Setenv("HOME", home)
 	env.Setenv("NO_COLOR", "")
-	corpus, _ := filepath.Abs(filepath.Join("..", "..", "..", "shared", "corpus"))
-	env.Setenv("CORPUS", corpus)
+	env.Setenv("CORPUS", corpusPath())
 	return nil
+}
+
+// corpusPath returns the absolute path of the fixture corpus kept beside the
+// repository; it may not exist.
+func corpusPath() string {
+	dir, _ := filepath.Abs(filepath.Join("..", "..", "..", "shared", "corpus"))
+	return dir
+}
+
+// scriptCondition adds the "corpus" condition: true when the fixture corpus
+// is present, so scripts can skip without it.
+func scriptCondition(cond string) (bool, error) {
+	switch cond {
+	case "corpus":
+		_, err := os.Stat(corpusPath())
+		return err == nil, nil
+	}
+	return false, fmt.Errorf("unknown condition %q", cond)
 }
 
 // scriptCommands returns the custom commands scripts may use. Each file that

@@ -21,9 +21,9 @@ func TestMain(m *testing.M) {
 }
 
 // TestScripts runs the end-to-end scripts in testdata/script. Scripts that
-// read the shared fixture corpus get its path as $CORPUS and skip with
-// [!exists $CORPUS] where it is absent. Run with -update to rewrite the
-// expected output files of a script from the actual output.
+// read the fixture corpus beside the repository get its path as $CORPUS and
+// start with "[!corpus] skip 'corpus absent'". Set SOCKDOCTOR_UPDATE_SCRIPTS=1
+// to rewrite the expected output files of a script from the actual output.
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
@@ -31,5 +31,6 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Setup:               setupScriptEnv,
 		Cmds:                scriptCommands(),
+		Condition:           scriptCondition,
 	})
 }
