@@ -69,6 +69,9 @@ func Load(path string, opts LoadOptions) (*Target, error) {
 		return nil, loadErrorf(path, "pass a bundle folder, a Mach-O file, a plist or a provisioning profile", "the file is empty")
 	case IsMachO(head[:n]):
 		return loadMachO(path, file, info.Size(), opts)
+	case opts.Slice != "":
+		return nil, loadErrorf(path, "select a slice only for a Mach-O file or a bundle",
+			"no %s slice: the file is not a Mach-O file", opts.Slice)
 	case head[0] == 0x30:
 		return loadProfile(path, file, info.Size())
 	}

@@ -229,6 +229,12 @@ func TestLoadSliceSelection(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "no arm64e slice (the file has x86_64, arm64)") {
 		t.Errorf("arm64e slice: error = %v", err)
 	}
+
+	plistPath := writeFile(t, "App.entitlements", []byte(sandboxXML))
+	_, err = entitlements.Load(plistPath, entitlements.LoadOptions{Slice: "arm64"})
+	if err == nil || !strings.Contains(err.Error(), "no arm64 slice: the file is not a Mach-O file") {
+		t.Errorf("slice of a plist: error = %v", err)
+	}
 }
 
 func TestLoadAppBundle(t *testing.T) {
