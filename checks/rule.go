@@ -3,6 +3,7 @@ package checks
 import (
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Rule is one entry of the catalog. The IDs are a stable public contract:
@@ -99,13 +100,18 @@ func channelLabel(d Distribution) string {
 // then message, so every output format is deterministic.
 func SortFindings(findings []Finding) {
 	sort.SliceStable(findings, func(i, j int) bool {
-		a, b := findings[i], findings[j]
-		if a.Severity.Rank() != b.Severity.Rank() {
-			return a.Severity.Rank() > b.Severity.Rank()
-		}
-		if a.Rule != b.Rule {
-			return a.Rule < b.Rule
-		}
-		return a.Message < b.Message
+		return compareFindings(findings[i], findings[j]) < 0
 	})
+}
+
+// compareFindings orders a before b by severity (most severe first), then
+// rule ID, then message; it returns 0 when all three are equal.
+func compareFindings(a, b Finding) int {
+	if a.Severity.Rank() != b.Severity.Rank() {
+		return b.Severity.Rank() - a.Severity.Rank()
+	}
+	if c := strings.Compare(a.Rule, b.Rule); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Message, b.Message)
 }

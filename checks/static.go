@@ -126,11 +126,8 @@ func finishStatic(findings []StaticFinding, opts StaticOptions) []StaticFinding 
 func SortStaticFindings(findings []StaticFinding) {
 	sort.SliceStable(findings, func(i, j int) bool {
 		a, b := findings[i], findings[j]
-		if a.Severity.Rank() != b.Severity.Rank() {
-			return a.Severity.Rank() > b.Severity.Rank()
-		}
-		if a.Rule != b.Rule {
-			return a.Rule < b.Rule
+		if a.Severity.Rank() != b.Severity.Rank() || a.Rule != b.Rule {
+			return compareFindings(a.Finding, b.Finding) < 0
 		}
 		if a.Path != b.Path {
 			return a.Path < b.Path

@@ -208,16 +208,7 @@ func WriteDenialMarkdown(w io.Writer, n int, d *Denial, opts ExplainMarkdownOpti
 // backticks in s.
 func fence(s string) string {
 	s = Printable(s)
-	longest, run := 0, 0
-	for _, c := range s {
-		if c == '`' {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
-		}
-	}
-	marker := strings.Repeat("`", max(3, longest+1))
+	marker := strings.Repeat("`", max(3, longestBacktickRun(s)+1))
 	return marker + "\n" + s + "\n" + marker
 }
 

@@ -121,6 +121,16 @@ func code(s string) string {
 	if s == "" {
 		return ""
 	}
+	fence := strings.Repeat("`", longestBacktickRun(s)+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		return fence + " " + s + " " + fence
+	}
+	return fence + s + fence
+}
+
+// longestBacktickRun returns the length of the longest run of backticks in
+// s; a Markdown code span or fence must use a longer run to enclose s.
+func longestBacktickRun(s string) int {
 	longest, run := 0, 0
 	for _, c := range s {
 		if c == '`' {
@@ -130,11 +140,7 @@ func code(s string) string {
 			run = 0
 		}
 	}
-	fence := strings.Repeat("`", longest+1)
-	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
-		return fence + " " + s + " " + fence
-	}
-	return fence + s + fence
+	return longest
 }
 
 // cell escapes the pipe that would end a table cell.

@@ -13,11 +13,11 @@ import (
 func Redact(s, home, user string) string {
 	if home = strings.TrimSuffix(filepath.Clean(home), "/"); home != "" && home != "." && home != "/" {
 		for _, h := range homeForms(home) {
-			s = replaceWholePath(s, h, "~")
+			s = replaceWhole(s, h, "~")
 		}
 	}
 	if user != "" && user != "user" {
-		s = replaceWord(s, user, "user")
+		s = replaceWhole(s, user, "user")
 	}
 	return s
 }
@@ -37,38 +37,17 @@ func homeForms(home string) []string {
 	return forms
 }
 
-// replaceWholePath replaces dir where it is followed by a path separator or
-// a character that cannot continue a file name component.
-func replaceWholePath(s, dir, with string) string {
+// replaceWhole replaces each match of old that is not part of a longer name:
+// the bytes on both sides of the match must not continue it.
+func replaceWhole(s, old, with string) string {
 	var b strings.Builder
 	for {
-		i := strings.Index(s, dir)
+		i := strings.Index(s, old)
 		if i < 0 {
 			b.WriteString(s)
 			return b.String()
 		}
-		end := i + len(dir)
-		if continuesAfter(s, end) || continuesBefore(s, i) {
-			b.WriteString(s[:end])
-			s = s[end:]
-			continue
-		}
-		b.WriteString(s[:i])
-		b.WriteString(with)
-		s = s[end:]
-	}
-}
-
-// replaceWord replaces word where neither neighbour is a name byte.
-func replaceWord(s, word, with string) string {
-	var b strings.Builder
-	for {
-		i := strings.Index(s, word)
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		end := i + len(word)
+		end := i + len(old)
 		if continuesBefore(s, i) || continuesAfter(s, end) {
 			b.WriteString(s[:end])
 			s = s[end:]
