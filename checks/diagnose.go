@@ -338,8 +338,12 @@ func (f *facts) usualPlaces() []string {
 		line := fmt.Sprintf("%s usually listens on %s (sockdoctor check --preset %s)", p.Software, strings.Join(p.Candidates, " or "), p.Name)
 		for _, c := range p.Candidates {
 			switch {
+			case socket.MacOSPath(c) == given && p.Note != "":
+				// The note already names every usual path; repeating the
+				// candidate list before it would say the same twice.
+				exact = append(exact, fmt.Sprintf("%s (sockdoctor check --preset %s)", p.Note, p.Name))
 			case socket.MacOSPath(c) == given:
-				exact = append(exact, line+". "+p.Note)
+				exact = append(exact, line)
 			case path.Base(c) == path.Base(given):
 				byName = append(byName, line)
 			default:

@@ -606,7 +606,7 @@ func TestSocketMissingListsUsualPlaces(t *testing.T) {
 	if missing == nil {
 		t.Fatalf("socket-missing not raised: %v", findingRules(d.Findings))
 	}
-	if !anyContains(missing.Evidence, "Docker Desktop usually listens on") {
+	if !anyContains(missing.Evidence, "Docker Desktop listens on ~/.docker/run/docker.sock") || !anyContains(missing.Evidence, "--preset docker") {
 		t.Errorf("evidence does not name Docker Desktop's usual paths: %q", missing.Evidence)
 	}
 	if anyContains(missing.Evidence, "OrbStack") {
