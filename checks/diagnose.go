@@ -191,17 +191,10 @@ func explainDenial(f *facts, decidingRule string) []Finding {
 			fmt.Sprintf("entitlement %s: %q", key, value)))
 	}
 
-	if f.userSelected || f.bookmarks {
-		var keys []string
-		if f.userSelected {
-			keys = append(keys, "com.apple.security.files.user-selected.*")
-		}
-		if f.bookmarks {
-			keys = append(keys, "com.apple.security.files.bookmarks.*")
-		}
+	if len(f.fileGrantKeys) > 0 {
 		out = append(out, ruleBookmarkNoSocket.NewFinding(f.dist,
 			"the Open panel and security-scoped bookmarks grant file access only; they cannot grant "+f.sandboxOperation()+" on a socket",
-			"entitlements: "+strings.Join(keys, ", ")))
+			"entitlements: "+strings.Join(f.fileGrantKeys, ", ")))
 	}
 
 	if (f.networkClient || f.networkServer) && path.Base(resolved) != "mDNSResponder" {
@@ -499,6 +492,9 @@ func (f *facts) socketEvidence() []string {
 		ev = append(ev, loc)
 	}
 	ev = append(ev, f.escapingHops()...)
+	if f.modelled != "" {
+		ev = append(ev, "modelled: "+f.modelled)
+	}
 	return ev
 }
 

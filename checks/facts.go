@@ -18,8 +18,8 @@ type facts struct {
 	networkClient bool
 	networkServer bool
 	print         bool
-	userSelected  bool
-	bookmarks     bool
+	// fileGrantKeys are the user-selected and bookmark entitlement keys.
+	fileGrantKeys []string
 	fileExcepts   []fileException
 	sbpl          []string
 	dist          Distribution
@@ -53,6 +53,7 @@ type facts struct {
 	dialErrno      string
 	dialError      string
 	serverType     string
+	modelled       string // how a path outside a modelled home was judged
 }
 
 // fileException is one files.* temporary exception entitlement.

@@ -77,8 +77,7 @@ func newFacts(in Input) facts {
 		f.networkClient = view.NetworkClient
 		f.networkServer = view.NetworkServer
 		f.print = view.Print
-		f.userSelected = len(view.UserSelected) > 0
-		f.bookmarks = len(view.Bookmarks) > 0
+		f.fileGrantKeys = append(append([]string(nil), view.UserSelected...), view.Bookmarks...)
 		for _, exc := range view.Exceptions {
 			switch {
 			case exc.Kind == "sbpl":
@@ -115,6 +114,7 @@ func newFacts(in Input) facts {
 		f.dialErrno = s.Dial.Errno
 		f.dialError = s.Dial.Error
 		f.serverType = s.Dial.ServerType
+		f.modelled = s.Modelled
 	}
 	return f
 }

@@ -55,7 +55,7 @@ func WriteText(w io.Writer, r *Report, opts TextOptions) error {
 	tw := &textWriter{w: w, p: p}
 
 	if r.Preset != nil {
-		tw.printf("%s %s (%s): %d candidate paths\n", p.bold.Sprint("Preset"), r.Preset.Name, r.Preset.Software, len(r.Candidates))
+		tw.printf("%s %s (%s): %s\n", p.bold.Sprint("Preset"), r.Preset.Name, r.Preset.Software, countNoun(len(r.Candidates), "candidate path", "candidate paths"))
 		tw.printf("  %s\n", r.Preset.Note)
 		tw.println()
 	}
@@ -71,8 +71,9 @@ func WriteText(w io.Writer, r *Report, opts TextOptions) error {
 		tw.findings(r.Findings)
 	} else {
 		for i, c := range r.Candidates {
-			tw.printf("%s %d of %d\n", p.bold.Sprint("Candidate"), i+1, len(r.Candidates))
-			tw.verdict(c.Verdict)
+			tw.println()
+			tw.printf("%s %d of %d: ", p.bold.Sprint("Candidate"), i+1, len(r.Candidates))
+			tw.verdictWord(c.Verdict)
 			tw.socket(c.Socket)
 			tw.println()
 			tw.findings(c.Findings)
@@ -112,6 +113,13 @@ func (t *textWriter) printf(format string, args ...any) {
 func (t *textWriter) println() { t.printf("\n") }
 
 func (t *textWriter) verdict(v checks.Verdict) {
+	t.printf("%s ", t.p.bold.Sprint("Sandbox:"))
+	t.verdictWord(v)
+}
+
+// verdictWord writes the rest of a verdict header: the coloured verdict,
+// the deciding rule and the summary on the next line.
+func (t *textWriter) verdictWord(v checks.Verdict) {
 	word := strings.ToUpper(v.Sandbox)
 	switch v.Sandbox {
 	case checks.SandboxDenied:
@@ -125,7 +133,7 @@ func (t *textWriter) verdict(v checks.Verdict) {
 	if rule == "" {
 		rule = "no deciding rule"
 	}
-	t.printf("%s %s (%s)\n", t.p.bold.Sprint("Sandbox:"), word, rule)
+	t.printf("%s (%s)\n", word, rule)
 	t.printf("  %s\n", v.Summary)
 }
 
@@ -219,14 +227,10 @@ func socketFacts(info *socket.Info) []string {
 	}
 	lines = append(lines, fmt.Sprintf("%d bytes (sun_path holds %d); %s: %s", info.PathBytes, socket.SunPathSize-1, info.Location, info.LocationDetail))
 
-	state := info.Type
-	if info.Mode != "" {
-		state += " " + info.Mode
+	lines = append(lines, fileState(info))
+	if info.Modelled != "" {
+		lines = append(lines, "modelled: "+info.Modelled)
 	}
-	if info.Owner != "" {
-		state += " owned by " + info.Owner
-	}
-	lines = append(lines, state)
 
 	dial := "test connect: " + string(info.Dial.Result)
 	if info.Dial.Errno != "" {
@@ -236,4 +240,36 @@ func socketFacts(info *socket.Info) []string {
 		dial += ", " + info.Dial.Error
 	}
 	return append(lines, dial)
+}
+
+// fileState describes what stat found at the resolved path.
+func fileState(info *socket.Info) string {
+	switch info.Type {
+	case "missing":
+		return "no file at this path"
+	case "unknown":
+		switch {
+		case info.Modelled != "":
+			return "file state unknown: not read on this host"
+		case info.StatError != "":
+			return "file state unknown: " + info.StatError
+		}
+		return "file state unknown"
+	}
+	state := info.Type
+	if info.Mode != "" {
+		state += " " + info.Mode
+	}
+	if info.Owner != "" {
+		state += " owned by " + info.Owner
+	}
+	return state
+}
+
+// countNoun returns n with the singular or plural noun: "1 candidate path".
+func countNoun(n int, singular, plural string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, singular)
+	}
+	return fmt.Sprintf("%d %s", n, plural)
 }

@@ -12,6 +12,11 @@ type Preset struct {
 	Software   string   `json:"software"`
 	Candidates []string `json:"candidates"` // most likely first; may be empty
 	Note       string   `json:"note"`
+	// Environment maps each candidate taken from an environment variable
+	// to that variable's name, such as "SSH_AUTH_SOCK". Such a candidate
+	// describes the machine sockdoctor runs on, which may not be the Mac
+	// the report is about.
+	Environment map[string]string `json:"environment,omitempty"`
 }
 
 // presetNames lists the presets in the order Presets returns them.
@@ -84,22 +89,31 @@ func LookupPreset(name, home string, getenv func(string) string) (Preset, bool) 
 			Note: "Lima puts each instance's socket at ~/.lima/<instance>/sock/docker.sock; common instances are \"default\" and \"docker\".",
 		}, true
 	case "podman":
+		candidate := filepath.Join(tempDir(getenv), "podman/podman-machine-default-api.sock")
+		var env map[string]string
+		if getenv("TMPDIR") != "" {
+			env = map[string]string{candidate: "TMPDIR"}
+		}
 		return Preset{
-			Name:       "podman",
-			Software:   "Podman machine",
-			Candidates: []string{filepath.Join(tempDir(getenv), "podman/podman-machine-default-api.sock")},
+			Name:        "podman",
+			Software:    "Podman machine",
+			Candidates:  []string{candidate},
+			Environment: env,
 			Note: "Podman machine puts its API socket at $TMPDIR/podman/podman-machine-default-api.sock, " +
 				"where $TMPDIR is the per-user folder under /var/folders/.../T/.",
 		}, true
 	case "ssh-agent":
 		var candidates []string
+		var env map[string]string
 		if sock := getenv("SSH_AUTH_SOCK"); sock != "" {
 			candidates = append(candidates, sock)
+			env = map[string]string{sock: "SSH_AUTH_SOCK"}
 		}
 		return Preset{
-			Name:       "ssh-agent",
-			Software:   "ssh-agent (launchd)",
-			Candidates: candidates,
+			Name:        "ssh-agent",
+			Software:    "ssh-agent (launchd)",
+			Candidates:  candidates,
+			Environment: env,
 			Note: "launchd starts ssh-agent on demand and sets $SSH_AUTH_SOCK to /private/tmp/com.apple.launchd.<random>/Listeners; " +
 				"with $SSH_AUTH_SOCK unset there is no path to check.",
 		}, true

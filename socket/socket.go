@@ -85,6 +85,12 @@ type Options struct {
 	Operation string        // OperationConnect (default) or OperationBind
 	Dial      bool          // make a test connect
 	Timeout   time.Duration // test connect timeout; default DefaultTimeout
+
+	// ModelOutsideHome means Home stands in for a Mac's home folder, so a
+	// path outside it is not read or dialled on this host, where it would
+	// describe the wrong machine. Documented symlinks such as Docker
+	// Desktop's /var/run/docker.sock are followed to their target in Home.
+	ModelOutsideHome bool
 }
 
 // Hop is one symlink followed while resolving a path: From is the link and To
@@ -131,6 +137,9 @@ type Info struct {
 	TempKind       string `json:"temp_kind,omitempty"`    // which temporary folder, for LocationTmp
 	BlockingDir    string `json:"blocking_dir,omitempty"` // first parent folder the user cannot search
 	Writable       bool   `json:"writable,omitempty"`     // connect: the socket; bind: its parent folder
+	// Modelled says how a path outside a modelled home folder was judged
+	// without reading it (Options.ModelOutsideHome); "" when it was read.
+	Modelled string `json:"modelled,omitempty"`
 }
 
 // Inspect resolves path, classifies where it sits, reads its file status and,
@@ -150,7 +159,16 @@ func Inspect(path string, opts Options) (*Info, error) {
 		return nil, err
 	}
 
+	// The home folder goes through the same resolution as the socket path,
+	// so that a symlinked home on the host still matches the resolved path.
+	opts.Home = resolveHost(opts.Home).macPath
+
 	info := &Info{Path: expanded, GivenPathBytes: len(expanded)}
+	if modelOutsideHome(expanded, opts) {
+		inspectModelled(info, expanded, opts)
+		return info, nil
+	}
+
 	res := resolveHost(expanded)
 	info.ResolvedPath = res.macPath
 	info.PathBytes = len(res.macPath)
@@ -158,10 +176,30 @@ func Inspect(path string, opts Options) (*Info, error) {
 	if res.err != nil {
 		info.ResolveError = res.err.Error()
 	}
+	classifyInto(info, opts)
 
-	// The home folder goes through the same resolution so that a symlinked
-	// home on the host still matches the resolved socket path.
-	opts.Home = resolveHost(opts.Home).macPath
+	readFileStatus(info, res, opts.Operation)
+
+	info.Dial = Dial{Result: DialSkipped}
+	switch {
+	case !opts.Dial:
+		info.Dial.Error = skippedNotRequested
+	case opts.Operation == OperationBind && !info.Exists:
+		info.Dial.Error = skippedBindMissing
+	default:
+		info.Dial = DialPath(hostPath(expanded), opts.Timeout)
+	}
+	return info, nil
+}
+
+// Reasons for a skipped test connect, shown after "skipped".
+const (
+	skippedNotRequested = "not requested"
+	skippedBindMissing  = "bind: nothing at the path to connect to"
+)
+
+// classifyInto places info.ResolvedPath relative to the app's containers.
+func classifyInto(info *Info, opts Options) {
 	loc, detail := Classify(info.ResolvedPath, opts)
 	info.Location = loc
 	info.LocationDetail = detail.Detail
@@ -170,19 +208,6 @@ func Inspect(path string, opts Options) (*Info, error) {
 	info.SameTeam = detail.SameTeam
 	info.SpecialSocket = detail.SpecialSocket
 	info.TempKind = detail.TempKind
-
-	readFileStatus(info, res, opts.Operation)
-
-	info.Dial = Dial{Result: DialSkipped}
-	switch {
-	case !opts.Dial:
-		info.Dial.Error = "test connect not requested"
-	case opts.Operation == OperationBind && !info.Exists:
-		info.Dial.Error = "bind: nothing at the path to connect to"
-	default:
-		info.Dial = DialPath(hostPath(expanded), opts.Timeout)
-	}
-	return info, nil
 }
 
 func (o Options) withDefaults() (Options, error) {

@@ -39,6 +39,9 @@ type checkOptions struct {
 
 	output outputOptions
 	vars   map[string]string
+	// modelledHome is true when the home folder is not the account's own,
+	// so it stands in for a Mac's home (tests and CI on Linux).
+	modelledHome bool
 }
 
 func newCheckCommand(streams *IO) *cobra.Command {
@@ -144,6 +147,7 @@ func (o *checkOptions) validate(streams *IO) error {
 		return err
 	}
 	o.Home = home
+	o.modelledHome = isModelledHome(home)
 	return nil
 }
 
@@ -164,7 +168,42 @@ func homeFolder(flag string, streams *IO) (string, error) {
 	if err != nil {
 		return "", inputErrorf("pass an absolute --home", "invalid --home %q: %v", home, err)
 	}
+
+	if flag == "" {
+		return abs, nil
+	}
+
+	// Only the folder itself must exist: a modelled home may lack Library/.
+	fi, err := os.Stat(abs)
+	switch {
+	case err != nil:
+		return "", inputErrorf("pass an existing folder with --home, such as /Users/NAME or a copy of one", "invalid --home %q: %v", home, err)
+	case !fi.IsDir():
+		return "", inputErrorf("pass an existing folder with --home, such as /Users/NAME or a copy of one", "invalid --home %q: not a directory", home)
+	}
 	return abs, nil
+}
+
+// isModelledHome reports whether home differs from the current account's
+// home folder in the user database. Such a home stands in for a Mac, so
+// paths outside it on this host say nothing about that Mac.
+func isModelledHome(home string) bool {
+	u, err := user.Current()
+	if err != nil || u.HomeDir == "" {
+		return true
+	}
+	return !sameFolder(home, u.HomeDir)
+}
+
+// sameFolder reports whether a and b name the same folder after symlinks.
+func sameFolder(a, b string) bool {
+	if ra, err := filepath.EvalSymlinks(a); err == nil {
+		a = ra
+	}
+	if rb, err := filepath.EvalSymlinks(b); err == nil {
+		b = rb
+	}
+	return filepath.Clean(a) == filepath.Clean(b)
 }
 
 // runCheck loads the app, inspects each socket path, diagnoses it and
@@ -187,7 +226,7 @@ func runCheck(streams *IO, opts *checkOptions) error {
 	static := checks.StaticFindings(target, checks.StaticOptions{Distribution: dist})
 	var candidates []report.Candidate
 	for _, p := range paths {
-		c, err := diagnoseSocket(target, p, dist, static, opts)
+		c, err := diagnoseSocket(target, p, preset, dist, static, opts)
 		if err != nil {
 			return err
 		}
@@ -247,17 +286,23 @@ func socketPaths(opts *checkOptions, streams *IO) ([]string, *socket.Preset, err
 }
 
 // diagnoseSocket inspects one socket path and diagnoses it for the app,
-// adding the app's static findings.
-func diagnoseSocket(target *entitlements.Target, path string, dist checks.Distribution, static []checks.Finding, opts *checkOptions) (report.Candidate, error) {
+// adding the app's static findings. preset is nil for --socket.
+//
+// A preset's candidates outside a modelled home folder are modelled rather
+// than read, because on this host they belong to another machine: CI with
+// Docker running would otherwise dial the real daemon. A path given with
+// --socket is always read, since the user named it.
+func diagnoseSocket(target *entitlements.Target, path string, preset *socket.Preset, dist checks.Distribution, static []checks.Finding, opts *checkOptions) (report.Candidate, error) {
 	view := target.Entitlements.View()
 	info, err := socket.Inspect(path, socket.Options{
-		Home:      opts.Home,
-		BundleID:  target.BundleID,
-		Groups:    view.AppGroups,
-		TeamID:    target.TeamID,
-		Operation: opts.Operation,
-		Dial:      !opts.NoDial,
-		Timeout:   opts.Timeout,
+		Home:             opts.Home,
+		BundleID:         target.BundleID,
+		Groups:           view.AppGroups,
+		TeamID:           target.TeamID,
+		Operation:        opts.Operation,
+		Dial:             !opts.NoDial,
+		Timeout:          opts.Timeout,
+		ModelOutsideHome: preset != nil && opts.modelledHome,
 	})
 	if err != nil {
 		return report.Candidate{}, inputErrorf("pass the path of a Unix domain socket with --socket", "invalid --socket: %v", err)
@@ -266,6 +311,11 @@ func diagnoseSocket(target *entitlements.Target, path string, dist checks.Distri
 	var assumed []string
 	if target.BundleID == "" {
 		assumed = append(assumed, "the app's bundle ID is unknown, so no container counts as its own; pass --bundle-id")
+	}
+	if preset != nil {
+		if name, ok := preset.Environment[path]; ok {
+			assumed = append(assumed, fmt.Sprintf("the path comes from $%s in sockdoctor's environment, which may differ from the app's Mac", name))
+		}
 	}
 	d := checks.Diagnose(checks.Input{
 		Target:       target,

@@ -1,0 +1,68 @@
+package socket
+
+import (
+	"fmt"
+	"path/filepath"
+)
+
+// documentedLink is a symlink outside the home folder that a well-known
+// server creates on a Mac, with its target relative to the home folder.
+type documentedLink struct {
+	target string // relative to the home folder
+	source string // who documents the link
+}
+
+// documentedLinks are keyed by the link's macOS path.
+var documentedLinks = map[string]documentedLink{
+	// Docker Desktop's optional /var/run/docker.sock points into the home
+	// folder (docker/for-mac issue 7109).
+	"/private/var/run/docker.sock": {target: ".docker/run/docker.sock", source: "Docker Desktop (docker/for-mac issue 7109)"},
+}
+
+// modelOutsideHome reports whether Inspect must model expanded instead of
+// reading it: opts.ModelOutsideHome is set and the path lies outside the
+// home folder.
+func modelOutsideHome(expanded string, opts Options) bool {
+	return opts.ModelOutsideHome && !within(MacOSPath(expanded), MacOSPath(opts.Home))
+}
+
+// inspectModelled fills info for a path outside the modelled home folder
+// without reading or dialling it on this host. A documented symlink is
+// followed to its target inside the home folder, which is then read as
+// usual; any other path is reported with an unknown state.
+func inspectModelled(info *Info, expanded string, opts Options) {
+	given := MacOSPath(expanded)
+	link, ok := documentedLinks[given]
+	if !ok {
+		info.ResolvedPath = given
+		info.PathBytes = len(given)
+		classifyInto(info, opts)
+		info.Type = "unknown"
+		info.Modelled = fmt.Sprintf("%s is outside the home folder %s, which models a Mac, so it was not read or dialled on this host", given, opts.Home)
+		info.Dial = Dial{Result: DialSkipped, Error: "the path is outside the modelled home folder"}
+		return
+	}
+
+	target := filepath.Join(opts.Home, link.target)
+	res := resolveHost(target)
+	info.ResolvedPath = res.macPath
+	info.PathBytes = len(res.macPath)
+	info.Hops = append([]Hop{{From: given, To: MacOSPath(target)}}, res.hops...)
+	if res.err != nil {
+		info.ResolveError = res.err.Error()
+	}
+	classifyInto(info, opts)
+	readFileStatus(info, res, opts.Operation)
+	info.Modelled = fmt.Sprintf("%s was not read on this host: %s makes it a symlink to ~/%s, so that target in the home folder %s was checked",
+		given, link.source, link.target, opts.Home)
+
+	info.Dial = Dial{Result: DialSkipped}
+	switch {
+	case !opts.Dial:
+		info.Dial.Error = skippedNotRequested
+	case opts.Operation == OperationBind && !info.Exists:
+		info.Dial.Error = skippedBindMissing
+	default:
+		info.Dial = DialPath(res.host, opts.Timeout)
+	}
+}
