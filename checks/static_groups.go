@@ -238,6 +238,10 @@ func classifyGroup(id string) groupForm {
 // ID, else the team entitlements of a source file. It returns "" when
 // neither is known.
 func expectedTeam(t StaticTarget) (team, source string) {
+	if t.TeamID != "" && t.Kind == entitlements.KindEntitlementsFile {
+		// A plain plist has no signature, so the team came from --team-id.
+		return t.TeamID, "--team-id"
+	}
 	if t.TeamID != "" {
 		return t.TeamID, "the code signature"
 	}

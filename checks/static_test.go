@@ -349,3 +349,27 @@ func BenchmarkStaticResults(b *testing.B) {
 		StaticResults(target, StaticOptions{})
 	}
 }
+
+func TestGroupTeamMismatchNamesTeamSource(t *testing.T) {
+	groups := entitlements.Dict{entitlements.KeyApplicationGroups: groupList("ZZZZZ99999.shared")}
+	cases := []struct {
+		name, kind, source string
+	}{
+		{"plist with --team-id", entitlements.KindEntitlementsFile, "(from --team-id)"},
+		{"signed app", entitlements.KindApp, "(from the code signature)"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			target := StaticTarget{Path: "App", Kind: tc.kind, TeamID: staticTeam, Entitlements: sandboxed(groups)}
+			var msg string
+			for _, f := range StaticResults(target, StaticOptions{}) {
+				if f.Rule == "group-team-mismatch" {
+					msg = f.Message
+				}
+			}
+			if !strings.Contains(msg, tc.source) {
+				t.Errorf("message = %q, want it to contain %q", msg, tc.source)
+			}
+		})
+	}
+}
