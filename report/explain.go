@@ -60,6 +60,10 @@ type Denial struct {
 	Backtrace      []string `json:"backtrace,omitempty"`
 
 	Kind string `json:"kind"` // DenialSocket, DenialSocketError, DenialNetwork or DenialOther
+	// Assumed lists what the diagnosis assumed because neither the log nor
+	// the flags say it, such as the app's entitlements without --app. The
+	// evidence of each finding repeats these lines first.
+	Assumed []string `json:"assumed,omitempty"`
 	// Meaning is a one-line explanation for network, socket-error and other
 	// denials.
 	Meaning string `json:"meaning,omitempty"`

@@ -40,6 +40,9 @@ func WriteDenialText(w io.Writer, n int, d *Denial, opts TextOptions) error {
 	for _, line := range reportFacts(d) {
 		tw.printf("  %s\n", line)
 	}
+	for _, a := range d.Assumed {
+		tw.printf("  %s %s\n", tw.p.faint.Sprint("assumed:"), Printable(a))
+	}
 	if d.Meaning != "" {
 		tw.printf("  %s\n", Printable(d.Meaning))
 	}
@@ -187,6 +190,7 @@ func WriteDenialMarkdown(w io.Writer, n int, d *Denial, opts ExplainMarkdownOpti
 	}
 	fmt.Fprintf(&b, "%s\n\n", oneLine(strings.Join(facts, "; ")))
 	markdownList(&b, "Violation report", reportFacts(d))
+	markdownList(&b, "Assumed", printableAll(d.Assumed))
 	if d.Meaning != "" {
 		fmt.Fprintf(&b, "%s\n\n", oneLine(d.Meaning))
 	}

@@ -184,7 +184,7 @@ func runExplain(ctx context.Context, streams *IO, opts *explainOptions) error {
 	run := &explainRun{
 		streams: streams,
 		opts:    opts,
-		explain: explain.Options{Target: target, Distribution: dist, Home: opts.Home, DefaultHome: userHome(streams)},
+		explain: explain.Options{Target: target, Distribution: dist, Home: opts.Home},
 		scanner: sandboxlog.NewScanner(input, sandboxlog.Options{Eager: opts.Follow}),
 		input:   name,
 	}

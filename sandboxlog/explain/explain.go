@@ -29,12 +29,10 @@ type Options struct {
 	// of every channel.
 	Distribution checks.Distribution
 	// Home is the home folder that holds the containers. When empty, it is
-	// taken from each logged path that starts with /Users/<name>/.
+	// taken from each logged path that starts with /Users/<name>/, and a
+	// path that needs a home but names none, such as the target of Docker
+	// Desktop's /var/run/docker.sock symlink, is placed in PlaceholderHome.
 	Home string
-	// DefaultHome is the home folder for a path that names none, such as
-	// the target of Docker Desktop's /var/run/docker.sock symlink; the
-	// current user's home folder.
-	DefaultHome string
 }
 
 // Explain diagnoses one group of identical denials.
@@ -80,13 +78,15 @@ func Explain(g *sandboxlog.Group, opts Options) report.Denial {
 func explainSocket(d *report.Denial, ev sandboxlog.Event, opts Options) {
 	d.Kind = report.DenialSocket
 	info, home, assumed := classify(ev, opts)
+	if opts.Target == nil {
+		assumed = append([]string{unknownAppAssumption}, assumed...)
+	}
 	in := checks.Input{
 		Target:       opts.Target,
-		Socket:       info,
+		Socket:       info.Info,
 		Operation:    socketOperationName(ev.Operation),
 		Distribution: opts.Distribution,
 		Process:      ev.Process,
-		Assumed:      assumed,
 		Home:         home,
 	}
 	diagnosis := checks.Diagnose(in)
@@ -95,28 +95,171 @@ func explainSocket(d *report.Denial, ev sandboxlog.Event, opts Options) {
 	// app's or group's container is the app's own. The log settles it: the
 	// sandbox denied the operation, so the container is neither the app's
 	// own nor one of its claimed groups.
+	modelledTarget := false
 	if opts.Target == nil && diagnosis.Verdict.Sandbox == checks.SandboxUnknown {
 		in.Target = &entitlements.Target{
-			BundleID:     ev.Identifier,
+			BundleID:     info.bundleID,
 			Entitlements: entitlements.Dict{entitlements.KeyAppSandbox: true},
 		}
-		in.Assumed = append(in.Assumed, "the app is sandboxed and neither owns nor claims this container, because the sandbox denied it; pass --app or --entitlements for the real entitlements")
+		assumed = append(assumed, "the app neither owns nor claims this container, because the sandbox denied it")
+		modelledTarget = true
 		diagnosis = checks.Diagnose(in)
 	}
 
-	d.Socket = info
-	d.Verdict = &diagnosis.Verdict
-	d.Findings = diagnosis.Findings
-	if diagnosis.Verdict.Sandbox == checks.SandboxAllowed {
-		d.Meaning = "The rules allow this path, yet the log shows a denial: the path may be a symlink to a place the sandbox denies, " +
-			"or a profile other than the App Sandbox's denied it, such as a custom sandbox-exec profile without a network-outbound rule for the path."
+	findings := diagnosis.Findings
+	if ev.Process == "" {
+		// A library message names no process, so no spawned tool is
+		// known to be denied.
+		findings = withoutRule(findings, "child-inherits-sandbox")
+	}
+	verdict := diagnosis.Verdict
+	if contradicted(verdict) {
+		fd := deniedDespiteRules(ev, info, verdict, opts.Distribution)
+		findings = append(findings, fd)
+		checks.SortFindings(findings)
+		verdict = checks.Verdict{Sandbox: checks.SandboxDenied, Rule: fd.Rule, Summary: fd.Message}
+	}
+	for i := range findings {
+		findings[i].Evidence = assumptionsFirst(findings[i].Evidence, assumed, modelledTarget)
+	}
+
+	d.Assumed = assumed
+	d.Socket = info.Info
+	d.Verdict = &verdict
+	d.Findings = findings
+	if info.placeholderHome {
+		showPlaceholderHome(d)
 	}
 }
 
+// unknownAppAssumption is the check rules' assumption about the app
+// without --app or --entitlements. Every conclusion that depends on an entitlement rests on
+// it, so it leads the evidence.
+const unknownAppAssumption = "app unknown, so taken to be sandboxed, without network, print or app group entitlements and without exceptions; pass --app or --entitlements to use its real entitlements"
+
+// contradicted reports whether the rules' verdict contradicts the log,
+// which shows a denial: the rules allow the operation, or find no sandbox.
+func contradicted(v checks.Verdict) bool {
+	return v.Sandbox == checks.SandboxAllowed || v.Sandbox == checks.SandboxNotSandboxed
+}
+
+// deniedDespiteRules returns the finding for a denial that the rules
+// allow. Only a client message can name a path before symlinks: the kernel
+// logs the path after resolving them.
+func deniedDespiteRules(ev sandboxlog.Event, info *socketFacts, v checks.Verdict, dist checks.Distribution) checks.Finding {
+	rules := fmt.Sprintf("the App Sandbox rules allow %s on %s (%s)", ev.Operation, info.ResolvedPath, v.Rule)
+	if v.Sandbox == checks.SandboxNotSandboxed {
+		rules = "the app is not sandboxed (" + v.Rule + ")"
+	}
+
+	var message string
+	if ev.Errno == 0 {
+		message = fmt.Sprintf("denied: %s, yet the kernel logged a denial, so another sandbox profile (such as a custom sandbox-exec profile) denied it "+
+			"or the signed build lacks an entitlement; the kernel logs the path after symlinks, so a symlink is not the cause", rules)
+	} else {
+		message = fmt.Sprintf("denied: %s, yet the client's connect failed with EPERM, so %s may be a symlink to a place the sandbox denies, "+
+			"another sandbox profile (such as a custom sandbox-exec profile) denied it, or the signed build lacks an entitlement", rules, ev.Target)
+	}
+
+	rule, ok := checks.Lookup(checks.DeniedDespiteRulesID)
+	if !ok {
+		panic("explain: rule " + checks.DeniedDespiteRulesID + " is not registered")
+	}
+	return rule.NewFinding(dist, message,
+		"log line: "+ev.Raw,
+		fmt.Sprintf("rules verdict: %s (%s)", v.Sandbox, v.Rule))
+}
+
+// withoutRule returns findings without those of the rule id.
+func withoutRule(findings []checks.Finding, id string) []checks.Finding {
+	out := findings[:0:0]
+	for _, f := range findings {
+		if f.Rule != id {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// assumptionsFirst returns evidence with explain's assumptions first, so a
+// reader sees what a conclusion rests on before the conclusion's facts. It
+// drops the check rules' own line about the unknown app, which the
+// assumptions restate more fully, and, when explain modelled the app,
+// the modelled app's entitlement lines, which are assumptions too.
+func assumptionsFirst(evidence, assumed []string, modelledTarget bool) []string {
+	out := make([]string, 0, len(assumed)+len(evidence))
+	for _, a := range assumed {
+		out = append(out, "assumed: "+a)
+	}
+	for _, line := range evidence {
+		if strings.HasPrefix(line, "app: unknown") || modelledTarget && isAppEvidence(line) {
+			continue
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// isAppEvidence reports whether line is one of the check rules' evidence
+// lines about the app's entitlements.
+func isAppEvidence(line string) bool {
+	for _, prefix := range []string{"bundle ID: ", "team ID: ", entitlements.KeyAppSandbox + ": ", "claimed app groups: "} {
+		if strings.HasPrefix(line, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// showPlaceholderHome writes the placeholder home folder as "~" in every
+// path and text of d, because it stands for a home folder the log does not
+// name.
+func showPlaceholderHome(d *report.Denial) {
+	tilde := func(s string) string { return report.Redact(s, PlaceholderHome, "") }
+	if s := d.Socket; s != nil {
+		s.ResolvedPath = tilde(s.ResolvedPath)
+		for i := range s.Hops {
+			s.Hops[i].To = tilde(s.Hops[i].To)
+		}
+	}
+	if d.Verdict != nil {
+		d.Verdict.Summary = tilde(d.Verdict.Summary)
+	}
+	for i := range d.Findings {
+		f := &d.Findings[i]
+		f.Message = tilde(f.Message)
+		for j := range f.Evidence {
+			f.Evidence[j] = tilde(f.Evidence[j])
+		}
+	}
+}
+
+// PlaceholderHome is the home folder explain models when the log names no
+// /Users/NAME path and --home is not given. Output shows it as "~", since
+// it stands for whichever user's home the socket lies in. The host's own
+// home folder is never used: the log usually comes from another machine,
+// and on Linux that folder is no macOS home at all.
+const PlaceholderHome = "/Users/user"
+
+// socketFacts are the socket facts of a logged path and how they were
+// found.
+type socketFacts struct {
+	*socket.Info
+	// bundleID is the app's bundle ID from the target or the violation
+	// report; "" when neither names one.
+	bundleID string
+	// placeholderHome is true when the path was placed in PlaceholderHome.
+	placeholderHome bool
+}
+
 // classify builds the socket facts from the logged path alone: where it
-// lies relative to the containers, without stat or a test connect.
-func classify(ev sandboxlog.Event, opts Options) (*socket.Info, string, []string) {
-	var assumed []string
+// lies relative to the containers, without stat or a test connect. It
+// returns the facts, the home folder used and what it assumed.
+func classify(ev sandboxlog.Event, opts Options) (*socketFacts, string, []string) {
+	var (
+		assumed []string
+		facts   socketFacts
+	)
 	given := ev.Target
 	resolved := socket.MacOSPath(given)
 
@@ -131,16 +274,15 @@ func classify(ev sandboxlog.Event, opts Options) (*socket.Info, string, []string
 	var hops []socket.Hop
 	// A library names the path it passed to connect(2), before symlinks.
 	if link, ok := knownSymlinks[resolved]; ok && ev.Errno != 0 {
-		if home == "" && opts.DefaultHome != "" {
-			home = opts.DefaultHome
-			assumed = append(assumed, "home folder "+home+", the current user's")
+		if home == "" {
+			home = PlaceholderHome
+			facts.placeholderHome = true
+			assumed = append(assumed, "home folder ~, a placeholder because the log names no /Users/NAME folder; pass --home for the real one")
 		}
-		if home != "" {
-			to := home + "/" + link.homeRelative
-			hops = []socket.Hop{{From: resolved, To: to}}
-			assumed = append(assumed, fmt.Sprintf("%s is %s symlink to ~/%s", resolved, link.software, link.homeRelative))
-			resolved = to
-		}
+		to := home + "/" + link.homeRelative
+		hops = []socket.Hop{{From: resolved, To: to}}
+		assumed = append(assumed, fmt.Sprintf("%s is %s symlink to ~/%s", resolved, link.software, link.homeRelative))
+		resolved = to
 	}
 
 	bundleID, teamID, groups := "", "", []string(nil)
@@ -152,12 +294,13 @@ func classify(ev sandboxlog.Event, opts Options) (*socket.Info, string, []string
 		bundleID = ev.Identifier
 		assumed = append(assumed, "bundle ID "+bundleID+", taken from the violation report")
 	}
+	facts.bundleID = bundleID
 
 	location, detail := socket.Classify(resolved, socket.Options{
 		Home: home, BundleID: bundleID, Groups: groups, TeamID: teamID,
 		Operation: socketOperationName(ev.Operation),
 	})
-	info := &socket.Info{
+	facts.Info = &socket.Info{
 		Path:           given,
 		ResolvedPath:   resolved,
 		PathBytes:      len(resolved),
@@ -172,7 +315,7 @@ func classify(ev sandboxlog.Event, opts Options) (*socket.Info, string, []string
 		TempKind:       detail.TempKind,
 		Dial:           socket.Dial{Result: socket.DialSkipped, Error: "explain reads a log and makes no test connect"},
 	}
-	return info, home, assumed
+	return &facts, home, assumed
 }
 
 // knownSymlink is a socket path that well-known software installs as a

@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -84,13 +85,46 @@ func TestExplainDiagnoses(t *testing.T) {
 			findings: []string{"system-socket-entitlement"},
 		},
 		{
-			name:    "mDNSResponder with network.client",
-			line:    "Sandbox: SampleApp(12447) deny(1) network-outbound /private/var/run/mDNSResponder",
-			opts:    Options{Target: sandboxedApp(entitlements.KeyNetworkClient)},
-			kind:    report.DenialSocket,
-			sandbox: checks.SandboxAllowed,
-			decider: "allowed-var-run",
-			meaning: "yet the log shows a denial",
+			name:     "mDNSResponder with network.client",
+			line:     "Sandbox: SampleApp(12447) deny(1) network-outbound /private/var/run/mDNSResponder",
+			opts:     Options{Target: sandboxedApp(entitlements.KeyNetworkClient)},
+			kind:     report.DenialSocket,
+			sandbox:  checks.SandboxDenied,
+			decider:  "denied-despite-rules",
+			findings: []string{"denied-despite-rules", "allowed-var-run"},
+		},
+		{
+			name:     "mDNSResponder from dnssd",
+			line:     "dnssd_clientstub ConnectToServer: connect() failed path:/var/run/mDNSResponder Socket:22 Err:-1 Errno:1 Operation not permitted",
+			kind:     report.DenialSocket,
+			sandbox:  checks.SandboxDenied,
+			decider:  "system-socket-entitlement",
+			findings: []string{"system-socket-entitlement"},
+		},
+		{
+			name:     "MySQL socket denied",
+			line:     "ERROR 2002 (HY000): Can't connect to local MySQL server through socket '/tmp/mysql.sock' (1)",
+			kind:     report.DenialSocket,
+			sandbox:  checks.SandboxDenied,
+			decider:  "outside-sandbox-reach",
+			findings: []string{"outside-sandbox-reach"},
+		},
+		{
+			name:     "mDNSResponder from nc",
+			line:     "Sandbox: nc(46726) deny(1) network-outbound /private/var/run/mDNSResponder",
+			kind:     report.DenialSocket,
+			sandbox:  checks.SandboxDenied,
+			decider:  "system-socket-entitlement",
+			findings: []string{"system-socket-entitlement", "child-inherits-sandbox"},
+		},
+		{
+			name:     "socket of an app that is not sandboxed",
+			line:     "Sandbox: SampleApp(12447) deny(1) network-outbound /Users/user/.docker/run/docker.sock",
+			opts:     Options{Target: &entitlements.Target{BundleID: "com.example.MyApp", Entitlements: entitlements.Dict{}}},
+			kind:     report.DenialSocket,
+			sandbox:  checks.SandboxDenied,
+			decider:  "denied-despite-rules",
+			findings: []string{"denied-despite-rules", "not-sandboxed"},
 		},
 		{
 			name:     "bind in the temporary folder",
@@ -141,11 +175,10 @@ func TestExplainDiagnoses(t *testing.T) {
 		{
 			name:     "docker symlink from a Go client",
 			line:     "dial unix /var/run/docker.sock: connect: operation not permitted",
-			opts:     Options{DefaultHome: "/Users/me"},
 			kind:     report.DenialSocket,
 			sandbox:  checks.SandboxDenied,
 			decider:  "symlink-escapes",
-			findings: []string{"outside-sandbox-reach", "symlink-escapes", "child-inherits-sandbox"},
+			findings: []string{"outside-sandbox-reach", "symlink-escapes"},
 		},
 		{
 			name:     "mysql socket missing",
@@ -293,5 +326,104 @@ func TestHomeFromPath(t *testing.T) {
 		if home != tt.home || user != tt.user || ok != tt.ok {
 			t.Errorf("HomeFromPath(%q) = %q, %q, %v; want %q, %q, %v", tt.path, home, user, ok, tt.home, tt.user, tt.ok)
 		}
+	}
+}
+
+func TestExplainListsAssumptionsFirst(t *testing.T) {
+	d := explainLine(t, "Sandbox: SampleApp(12447) deny(1) network-outbound /private/var/run/mDNSResponder", Options{})
+	if len(d.Assumed) == 0 || d.Assumed[0] != unknownAppAssumption {
+		t.Fatalf("Assumed = %q, want the unknown app first", d.Assumed)
+	}
+	if len(d.Findings) == 0 {
+		t.Fatal("no findings")
+	}
+	for _, f := range d.Findings {
+		if len(f.Evidence) == 0 || f.Evidence[0] != "assumed: "+unknownAppAssumption {
+			t.Errorf("%s evidence does not start with the unknown app:\n%s", f.Rule, strings.Join(f.Evidence, "\n"))
+		}
+		for _, line := range f.Evidence {
+			if strings.HasPrefix(line, "app: unknown") {
+				t.Errorf("%s evidence repeats the check rules' app line %q", f.Rule, line)
+			}
+		}
+	}
+}
+
+func TestExplainModelledAppIsAssumed(t *testing.T) {
+	d := explainLine(t, "Sandbox: ssh(68324) deny(1) network-outbound /Users/user/Library/Group Containers/2BUA8C4S2C.com.1password/t/agent.sock", Options{})
+	if len(d.Findings) == 0 {
+		t.Fatal("no findings")
+	}
+	evidence := d.Findings[0].Evidence
+	text := strings.Join(evidence, "\n")
+	if !strings.HasPrefix(text, "assumed: "+unknownAppAssumption) {
+		t.Errorf("evidence does not start with the unknown app:\n%s", text)
+	}
+	if !strings.Contains(text, "assumed: the app neither owns nor claims this container") {
+		t.Errorf("evidence does not state the modelled app:\n%s", text)
+	}
+	for _, line := range evidence {
+		if isAppEvidence(line) {
+			t.Errorf("evidence states the modelled app's entitlements as facts: %q", line)
+		}
+	}
+}
+
+func TestExplainDockerSymlinkHome(t *testing.T) {
+	line := "dial unix /var/run/docker.sock: connect: operation not permitted"
+
+	d := explainLine(t, line, Options{})
+	if d.Socket == nil {
+		t.Fatal("no socket facts")
+	}
+	if d.Socket.ResolvedPath != "~/.docker/run/docker.sock" {
+		t.Errorf("ResolvedPath = %q, want ~/.docker/run/docker.sock", d.Socket.ResolvedPath)
+	}
+	if !slices.ContainsFunc(d.Assumed, func(a string) bool { return strings.HasPrefix(a, "home folder ~, a placeholder") }) {
+		t.Errorf("Assumed does not state the placeholder home: %q", d.Assumed)
+	}
+	all := d.Verdict.Summary
+	for _, f := range d.Findings {
+		all += "\n" + f.Message + "\n" + strings.Join(f.Evidence, "\n")
+	}
+	for _, bad := range []string{"/root", PlaceholderHome} {
+		if strings.Contains(all, bad) {
+			t.Errorf("the diagnosis shows %s:\n%s", bad, all)
+		}
+	}
+	if !strings.Contains(all, "~/Library/Containers/<bundle-id>") {
+		t.Errorf("the diagnosis does not name the container under ~:\n%s", all)
+	}
+
+	withHome := explainLine(t, line, Options{Home: "/Users/me"})
+	if got := withHome.Socket.ResolvedPath; got != "/Users/me/.docker/run/docker.sock" {
+		t.Errorf("with --home, ResolvedPath = %q, want /Users/me/.docker/run/docker.sock", got)
+	}
+}
+
+func TestDeniedDespiteRulesNamesSymlinkForClientsOnly(t *testing.T) {
+	app := Options{Target: sandboxedApp(entitlements.KeyNetworkClient)}
+	kernel := explainLine(t, "Sandbox: SampleApp(12447) deny(1) network-outbound /private/var/run/mDNSResponder", app)
+	client := explainLine(t, "dnssd_clientstub ConnectToServer: connect() failed path:/var/run/mDNSResponder Socket:22 Err:-1 Errno:1 Operation not permitted", app)
+
+	for name, d := range map[string]report.Denial{"kernel": kernel, "client": client} {
+		if d.Verdict == nil || d.Verdict.Rule != checks.DeniedDespiteRulesID {
+			t.Fatalf("%s: verdict = %+v, want %s", name, d.Verdict, checks.DeniedDespiteRulesID)
+		}
+		if d.Findings[0].Severity != checks.SeverityWarning {
+			t.Errorf("%s: severity = %s, want warning", name, d.Findings[0].Severity)
+		}
+		if !strings.Contains(d.Verdict.Summary, "sandbox-exec") {
+			t.Errorf("%s: summary does not name another sandbox profile: %q", name, d.Verdict.Summary)
+		}
+	}
+	if strings.Contains(kernel.Verdict.Summary, "may be a symlink") {
+		t.Errorf("kernel summary offers a symlink: %q", kernel.Verdict.Summary)
+	}
+	if !strings.Contains(kernel.Verdict.Summary, "a symlink is not the cause") {
+		t.Errorf("kernel summary does not rule out a symlink: %q", kernel.Verdict.Summary)
+	}
+	if !strings.Contains(client.Verdict.Summary, "/var/run/mDNSResponder may be a symlink") {
+		t.Errorf("client summary does not offer a symlink: %q", client.Verdict.Summary)
 	}
 }
