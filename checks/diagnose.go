@@ -21,7 +21,8 @@ const (
 type Verdict struct {
 	// Sandbox is allowed, denied, not-sandboxed or unknown.
 	Sandbox string `json:"sandbox"`
-	// Rule is the ID of the deciding finding; "" only when Sandbox is unknown.
+	// Rule is the ID of the deciding finding; "" only when Diagnose had no
+	// socket path.
 	Rule string `json:"rule"`
 	// Summary is the deciding finding's message.
 	Summary string `json:"summary"`
@@ -37,8 +38,8 @@ type Diagnosis struct {
 // a denial logged for one of them comes from the app's inherited sandbox.
 var spawnedTools = []string{"curl", "ssh", "nc", "ncat", "socat", "git", "docker", "podman", "psql", "mysql", "redis-cli", "python3", "node"}
 
-// diagnose applies every rule to f. Exactly one finding decides the verdict,
-// except when the verdict is unknown; the others explain it.
+// diagnose applies every rule to f. Exactly one finding decides the
+// verdict; the others explain it.
 func diagnose(f *facts) Diagnosis {
 	decider, sandbox := decide(f)
 
@@ -123,10 +124,10 @@ func decideBuiltIn(f *facts) (*Finding, string) {
 	}
 
 	// Without the app's bundle ID any app container may be its own, and
-	// without its entitlements any group container may be claimed.
-	if f.location == socket.LocationOtherAppContainer && f.bundleID == "" ||
-		f.location == socket.LocationOtherGroup && !f.appKnown {
-		return nil, SandboxUnknown
+	// without its entitlements any group container may be claimed; an
+	// unresolved placeholder leaves the same doubt.
+	if fd := decideUnknown(f); fd != nil {
+		return fd, SandboxUnknown
 	}
 
 	if f.escapingHops() != nil && f.givenReachable() {

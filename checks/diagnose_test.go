@@ -373,9 +373,9 @@ func TestDiagnose(t *testing.T) {
 					Location: socket.LocationOtherAppContainer, ContainerID: "com.x",
 				},
 			},
-			sandbox: SandboxUnknown, decides: "",
+			sandbox: SandboxUnknown, decides: "bundle-id-unknown",
 			absent:   []string{"other-app-container"},
-			contains: "--bundle-id",
+			contains: "pass --bundle-id",
 		},
 		{
 			name: "unknown app in a container",
@@ -383,8 +383,61 @@ func TestDiagnose(t *testing.T) {
 				Path: testHome + "/Library/Containers/com.x/Data/s", ResolvedPath: testHome + "/Library/Containers/com.x/Data/s",
 				Location: socket.LocationOtherAppContainer, ContainerID: "com.x",
 			}},
-			sandbox: SandboxUnknown, decides: "",
+			sandbox: SandboxUnknown, decides: "bundle-id-unknown",
 			absent: []string{"other-app-container"},
+		},
+		{
+			name: "unknown app in a group container",
+			in: Input{Socket: &socket.Info{
+				Path: testHome + "/Library/Group Containers/ABCDE12345.ex/d.sock", ResolvedPath: testHome + "/Library/Group Containers/ABCDE12345.ex/d.sock",
+				Location: socket.LocationOtherGroup, ContainerID: "ABCDE12345.ex", GroupTeamID: "ABCDE12345",
+			}},
+			sandbox: SandboxUnknown, decides: "app-unknown",
+			absent:   []string{"group-not-claimed"},
+			contains: "pass --app",
+		},
+		{
+			name: "team placeholder in a claimed group",
+			in: Input{
+				Target: &entitlements.Target{TeamID: "ABCDE12345", BundleID: "com.example.App", Entitlements: entitlements.Dict{
+					entitlements.KeyAppSandbox:        true,
+					entitlements.KeyApplicationGroups: []any{"$(TeamIdentifierPrefix)ex"},
+				}},
+				Socket: &socket.Info{
+					Path: testHome + "/Library/Group Containers/ABCDE12345.ex/d.sock", ResolvedPath: testHome + "/Library/Group Containers/ABCDE12345.ex/d.sock",
+					Location: socket.LocationOtherGroup, ContainerID: "ABCDE12345.ex", GroupTeamID: "ABCDE12345", SameTeam: true,
+				},
+			},
+			sandbox: SandboxUnknown, decides: "unresolved-placeholder",
+			absent:   []string{"group-not-claimed"},
+			contains: "--var TeamIdentifierPrefix=ABCDE12345.",
+		},
+		{
+			name: "placeholder that cannot match the group",
+			in: Input{
+				Target: &entitlements.Target{TeamID: "ABCDE12345", BundleID: "com.example.App", Entitlements: entitlements.Dict{
+					entitlements.KeyAppSandbox:        true,
+					entitlements.KeyApplicationGroups: []any{"$(TeamIdentifierPrefix)other"},
+				}},
+				Socket: &socket.Info{
+					Path: testHome + "/Library/Group Containers/ABCDE12345.ex/d.sock", ResolvedPath: testHome + "/Library/Group Containers/ABCDE12345.ex/d.sock",
+					Location: socket.LocationOtherGroup, ContainerID: "ABCDE12345.ex", GroupTeamID: "ABCDE12345", SameTeam: true,
+				},
+			},
+			sandbox: SandboxDenied, decides: "group-not-claimed",
+		},
+		{
+			name: "placeholder in the bundle ID",
+			in: Input{
+				Target: &entitlements.Target{BundleID: "com.example.$(PRODUCT_NAME:rfc1034identifier)", Entitlements: entitlements.Dict{entitlements.KeyAppSandbox: true}},
+				Socket: &socket.Info{
+					Path: testHome + "/Library/Containers/com.example.Tool/Data/s", ResolvedPath: testHome + "/Library/Containers/com.example.Tool/Data/s",
+					Location: socket.LocationOtherAppContainer, ContainerID: "com.example.Tool",
+				},
+			},
+			sandbox: SandboxUnknown, decides: "unresolved-placeholder",
+			absent:   []string{"other-app-container"},
+			contains: "--var PRODUCT_NAME=Tool",
 		},
 	}
 

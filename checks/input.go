@@ -35,7 +35,7 @@ type Input struct {
 
 // Diagnose decides whether the App Sandbox lets the app perform the
 // operation on the socket. Exactly one finding decides the verdict (none
-// when the verdict is unknown); the others explain it or report the
+// only without a socket path); the others explain it or report the
 // socket's state. Findings are sorted with SortFindings.
 func Diagnose(in Input) Diagnosis {
 	if in.Socket == nil || in.Socket.Path == "" {
