@@ -37,9 +37,10 @@ type explainOptions struct {
 	vars   map[string]string
 
 	// The input: a file, standard input ("-"), or log lines given as
-	// arguments.
-	file  string
-	lines []string
+	// arguments. stdinByDefault is true when no argument named the input.
+	file           string
+	lines          []string
+	stdinByDefault bool
 }
 
 func newExplainCommand(streams *IO) *cobra.Command {
@@ -137,6 +138,7 @@ func (o *explainOptions) sortArgs(args []string) error {
 	switch {
 	case len(args) == 0:
 		o.file = "-"
+		o.stdinByDefault = true
 		return nil
 	case len(args) == 1 && args[0] == "-":
 		o.file = "-"
@@ -227,6 +229,10 @@ func (o *explainOptions) open(streams *IO) (io.ReadCloser, string, error) {
 	case o.lines != nil:
 		return io.NopCloser(strings.NewReader(strings.Join(o.lines, "\n"))), "the arguments", nil
 	case o.file == "-":
+		if o.stdinByDefault && streams.InIsTerminal {
+			// Without this line explain would wait silently for typed input.
+			fmt.Fprintln(streams.Err, "sockdoctor: reading log lines from standard input (end with Ctrl-D)")
+		}
 		return io.NopCloser(streams.In), "standard input", nil
 	}
 	f, err := os.Open(o.file)

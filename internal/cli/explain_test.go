@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -75,5 +76,36 @@ func TestExplainCorpusViolationReport(t *testing.T) {
 		if !regexp.MustCompile(want).MatchString(out) {
 			t.Errorf("output does not match %s", want)
 		}
+	}
+}
+
+func TestExplainTerminalInputPrompt(t *testing.T) {
+	const prompt = "sockdoctor: reading log lines from standard input (end with Ctrl-D)\n"
+	line := "Sandbox: curl(22299) deny(1) network-outbound /Users/user/.docker/run/docker.sock\n"
+	tests := []struct {
+		name     string
+		args     []string
+		terminal bool
+		want     string
+	}{
+		{name: "terminal without arguments", terminal: true, want: prompt},
+		{name: "terminal with dash", args: []string{"-"}, terminal: true},
+		{name: "pipe without arguments"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			streams := &IO{In: strings.NewReader(line), InIsTerminal: tt.terminal, Out: &out, Err: &errOut, Getenv: func(string) string { return "" }}
+			code := Main(append([]string{"explain"}, tt.args...), streams)
+			if code != ExitFindings {
+				t.Errorf("exit code = %d, want %d", code, ExitFindings)
+			}
+			if errOut.String() != tt.want {
+				t.Errorf("stderr = %q, want %q", errOut.String(), tt.want)
+			}
+			if !strings.Contains(out.String(), "outside-sandbox-reach") {
+				t.Errorf("stdout lacks the diagnosis:\n%s", out.String())
+			}
+		})
 	}
 }

@@ -29,6 +29,9 @@ type IO struct {
 	Out io.Writer
 	Err io.Writer
 
+	// InIsTerminal reports whether In is a terminal, where a command that
+	// reads In waits for typed input.
+	InIsTerminal bool
 	// OutIsTerminal reports whether Out is a terminal; colour defaults on it.
 	OutIsTerminal bool
 	// Getenv reads the environment (NO_COLOR, HOME); tests replace it.
@@ -41,6 +44,7 @@ func StandardIO() *IO {
 		In:            os.Stdin,
 		Out:           os.Stdout,
 		Err:           os.Stderr,
+		InIsTerminal:  isatty.IsTerminal(os.Stdin.Fd()) || isatty.IsCygwinTerminal(os.Stdin.Fd()),
 		OutIsTerminal: isatty.IsTerminal(os.Stdout.Fd()) || isatty.IsCygwinTerminal(os.Stdout.Fd()),
 		Getenv:        os.Getenv,
 	}
