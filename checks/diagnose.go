@@ -3,6 +3,7 @@ package checks
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/sockdoctor/sockdoctor/socket"
@@ -185,6 +186,10 @@ func explainDenial(f *facts, decidingRule string) []Finding {
 			f.socketEvidence()...))
 	}
 
+	if fd, ok := f.unmatchedSBPL(); ok {
+		out = append(out, fd)
+	}
+
 	if key, value, ok := f.coveringFileException(); ok {
 		out = append(out, ruleFileExceptionNoSocket.NewFinding(f.dist,
 			fmt.Sprintf("%s covers %s with %q, but file exceptions do not grant %s (Apple's own statements on this disagree)",
@@ -219,6 +224,57 @@ func explainDenial(f *facts, decidingRule string) []Finding {
 		out = append(out, fd)
 	}
 	return out
+}
+
+// unmatchedSBPL returns an sbpl-exception finding for a denied socket when
+// the app has sbpl exceptions, none of which allows the resolved path. A
+// rule that matches only the unresolved form (/tmp instead of /private/tmp,
+// or the symlink) gets the resolved path to write instead.
+func (f *facts) unmatchedSBPL() (Finding, bool) {
+	if len(f.sbpl) == 0 {
+		return Finding{}, false
+	}
+	op, resolved := f.sandboxOperation(), f.resolvedPath()
+	var evidence []string
+	for _, src := range f.sbpl {
+		evidence = append(evidence, "sbpl exception: "+strings.TrimSpace(src))
+	}
+
+	for _, src := range f.sbpl {
+		for _, alias := range unresolvedForms(f.path, resolved) {
+			if allowed, err := sbplAllows(src, op, alias); err != nil || !allowed {
+				continue
+			}
+			fd := ruleSBPLException.NewFinding(f.dist,
+				fmt.Sprintf("the sbpl exception allows %s on %s, but the sandbox checks the resolved path %s, which the rule does not cover, so the socket stays denied",
+					op, alias, resolved),
+				evidence...)
+			// The rule's usual workarounds assume it works, so they are
+			// replaced by the fix.
+			fd.Workaround = []string{fmt.Sprintf("Write the rule with the resolved path: (allow %s (literal %q)). "+
+				"App Review is still likely to refuse it.", op, resolved)}
+			return fd, true
+		}
+	}
+	fd := ruleSBPLException.NewFinding(f.dist,
+		fmt.Sprintf("the app's sbpl exceptions do not allow %s on %s, so they do not change the denial", op, resolved),
+		evidence...)
+	fd.Workaround = []string{"Use the workaround of the deciding finding."}
+	return fd, true
+}
+
+// unresolvedForms returns the forms of a socket path that a hand-written
+// sbpl rule may use but the sandbox never matches: the path as given when
+// a symlink leads elsewhere, and the resolved path without /private.
+func unresolvedForms(given, resolved string) []string {
+	var forms []string
+	if g := path.Clean(given); g != resolved {
+		forms = append(forms, g)
+	}
+	if rest, ok := strings.CutPrefix(resolved, "/private"); ok && !slices.Contains(forms, rest) {
+		forms = append(forms, rest)
+	}
+	return forms
 }
 
 // childFinding returns child-inherits-sandbox when the denied process is a

@@ -259,7 +259,7 @@ func TestDiagnose(t *testing.T) {
 				Socket: listening("/var/run/usbmuxd", socket.LocationVarRun),
 			},
 			sandbox: SandboxDenied, decides: "system-socket-entitlement",
-			absent: []string{"sbpl-exception"},
+			present: []string{"sbpl-exception"},
 		},
 		{
 			name:    "cupsd without print",
@@ -766,4 +766,35 @@ func anyContains(lines []string, sub string) bool {
 		}
 	}
 	return false
+}
+
+func TestSBPLUnresolvedPathAdvice(t *testing.T) {
+	in := Input{
+		Target: sandboxedApp(entitlements.Dict{entitlements.KeySBPL: []any{`(allow network-outbound (literal "/tmp/mysql.sock"))`}}),
+		Socket: listening("/tmp/mysql.sock", socket.LocationTmp),
+	}
+	d := Diagnose(in)
+	if d.Verdict.Sandbox != SandboxDenied {
+		t.Fatalf("verdict = %q, want %q", d.Verdict.Sandbox, SandboxDenied)
+	}
+
+	var sbpl *Finding
+	for i := range d.Findings {
+		if d.Findings[i].Rule == "sbpl-exception" {
+			sbpl = &d.Findings[i]
+		}
+	}
+	if sbpl == nil {
+		t.Fatalf("no sbpl-exception finding in %v", findingRules(d.Findings))
+	}
+	if strings.Contains(sbpl.Title, "allows") {
+		t.Errorf("title %q claims the exception allows the socket", sbpl.Title)
+	}
+	if !strings.Contains(sbpl.Message, "stays denied") {
+		t.Errorf("message %q does not say the socket stays denied", sbpl.Message)
+	}
+	want := `(literal "/private/tmp/mysql.sock")`
+	if len(sbpl.Workaround) == 0 || !strings.Contains(sbpl.Workaround[0], want) {
+		t.Errorf("workaround %q does not name %s", sbpl.Workaround, want)
+	}
 }

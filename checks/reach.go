@@ -256,14 +256,19 @@ Evidence: the network entitlement keys the app has.`,
 var ruleSBPLException = register(&Rule{
 	ID:       "sbpl-exception",
 	Severity: SeverityWarning,
-	Title:    "Undocumented sbpl exception allows the socket",
-	Summary:  "A com.apple.security.temporary-exception.sbpl rule allows this path: it works, but App Review is likely to refuse it.",
+	Title:    "Undocumented sbpl exception",
+	Summary:  "A com.apple.security.temporary-exception.sbpl rule adds sandbox profile text: it can allow a socket, but App Review is likely to refuse it.",
 	Doc: `The app carries com.apple.security.temporary-exception.sbpl, whose strings the
-sandbox evaluates as extra profile text after application.sb, and one of its
+sandbox evaluates as extra profile text after application.sb. When one of its
 rules allows this operation on this path, for example
-(allow network-outbound (literal "/private/var/run/usbmuxd")). The connection
+(allow network-outbound (literal "/private/var/run/usbmuxd")), the connection
 works technically (Apple's AMPDeviceDiscoveryAgent, LocationSimulator and
-PeerTalk use it).
+PeerTalk use it), and this finding decides the verdict.
+
+When no rule covers the resolved path, the socket stays denied and this
+finding says so. A common cause is a rule written with the unresolved path:
+the sandbox matches /private/tmp/mysql.sock, so (literal "/tmp/mysql.sock")
+never matches. Write the /private form.
 
 The key is undocumented. App Review asks for a justification of every temporary
 exception and generally refuses them (guideline 2.4.5(i) asks for the minimum
