@@ -44,7 +44,7 @@ list per slice. The json format is stable and documented in the README.`,
 		Example: `  sockdoctor entitlements Build/MyApp.app
   sockdoctor entitlements --format json --slice arm64 Build/MyApp.app/Contents/MacOS/MyApp
   sockdoctor entitlements --var TeamIdentifierPrefix=ABCDE12345. MyApp/MyApp.entitlements`,
-		Args: cobra.ExactArgs(1),
+		Args: exactArgs(1, "one .app, .appex, .xpc or .framework bundle, Mach-O file, entitlements plist or provisioning profile"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Path = args[0]
 			vars, err := parseVars(opts.Vars)

@@ -197,7 +197,7 @@ func TestEntitlementsUsageErrors(t *testing.T) {
 		{[]string{"entitlements", "--format", "yaml", path}, `invalid --format "yaml"`},
 		{[]string{"entitlements", "--var", "NOEQUALS", path}, `invalid --var "NOEQUALS": expected NAME=VALUE`},
 		{[]string{"entitlements", "--slice", "ppc", path}, "no ppc slice (the file has x86_64, arm64)"},
-		{[]string{"entitlements"}, "accepts 1 arg(s), received 0"},
+		{[]string{"entitlements"}, "missing argument: sockdoctor entitlements takes 1 argument, got 0\nsockdoctor: hint: pass one .app"},
 	} {
 		code, _, stderr := runEntitlementsCommand(tc.args...)
 		if code != ExitUsage {

@@ -65,7 +65,7 @@ line in a file named after the input plus ".sockdoctor-disable", next to it
 		Example: `  sockdoctor lint MyApp/MyApp.entitlements
   sockdoctor lint --format sarif --var TeamIdentifierPrefix=ABCDE12345. MyApp/*.entitlements > lint.sarif
   sockdoctor lint --distribution mas --source-map MyApp/MyApp.entitlements=build/MyApp.app build/MyApp.app`,
-		Args: cobra.MinimumNArgs(1),
+		Args: minimumArgs(1, "one or more .entitlements, .plist or .xcent files, folders of them, or built bundles"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
 			config, err := opts.validate()

@@ -126,9 +126,22 @@ Everything except the live probes works on Linux, without Apple's tools.`,
 		return &InputError{Err: err, Hint: fmt.Sprintf("run %q for the flags it takes", cmd.CommandPath()+" --help")}
 	})
 
+	// The root runs only to reject an unknown command with a hint; without
+	// a command it prints the help, as cobra does for a command that
+	// cannot run.
+	root.Args = unknownCommandArgs
+	root.SuggestionsMinimumDistance = 2
+	root.RunE = func(cmd *cobra.Command, args []string) error {
+		return cmd.Help()
+	}
+
 	root.AddCommand(newVersionCommand(streams))
 	for _, add := range subcommands {
 		root.AddCommand(add(streams))
+	}
+	root.InitDefaultCompletionCmd()
+	for _, cmd := range root.Commands() {
+		requireInputErrors(cmd)
 	}
 	return root
 }
@@ -142,10 +155,128 @@ func newVersionCommand(streams *IO) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the sockdoctor version",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fmt.Fprintf(streams.Out, "sockdoctor %s\n", Version)
 			return nil
 		},
+	}
+}
+
+// unknownCommandArgs rejects an argument of the root command, which can
+// only be a mistyped command name.
+func unknownCommandArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	hint := fmt.Sprintf("run %q for the list of commands", cmd.CommandPath()+" --help")
+	if suggestions := cmd.SuggestionsFor(args[0]); len(suggestions) > 0 {
+		hint = fmt.Sprintf("did you mean %q? %q lists every command", suggestions[0], cmd.CommandPath()+" --help")
+	}
+	return &InputError{Err: fmt.Errorf("unknown command %q", args[0]), Hint: hint}
+}
+
+// noArgs rejects every positional argument of a command that takes none.
+// cobra.NoArgs calls an argument an unknown command, which misleads for a
+// command without subcommands.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	return &InputError{
+		Err:  fmt.Errorf("unexpected argument %q: %s takes no arguments", args[0], cmd.CommandPath()),
+		Hint: "usage: " + cmd.UseLine(),
+	}
+}
+
+// exactArgs returns a validator that requires n arguments. expected
+// describes them for the hint, such as "one bundle or Mach-O file".
+func exactArgs(n int, expected string) cobra.PositionalArgs {
+	return rangeArgs(n, n, expected)
+}
+
+// minimumArgs returns a validator that requires at least n arguments.
+func minimumArgs(n int, expected string) cobra.PositionalArgs {
+	return rangeArgs(n, -1, expected)
+}
+
+// maximumArgs returns a validator that accepts at most n arguments.
+func maximumArgs(n int, expected string) cobra.PositionalArgs {
+	return rangeArgs(0, n, expected)
+}
+
+// rangeArgs returns a validator that accepts from minimum to maximum
+// arguments; a negative maximum means no limit. Its errors are
+// InputErrors whose hint says expected to pass.
+func rangeArgs(minimum, maximum int, expected string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		switch {
+		case len(args) < minimum:
+			return &InputError{
+				Err:  fmt.Errorf("missing argument: %s takes %s, got %d", cmd.CommandPath(), argumentCount(minimum, maximum), len(args)),
+				Hint: usageHint(cmd, "pass "+expected),
+			}
+		case maximum >= 0 && len(args) > maximum:
+			return &InputError{
+				Err:  fmt.Errorf("unexpected argument %q: %s takes %s", args[maximum], cmd.CommandPath(), argumentCount(minimum, maximum)),
+				Hint: usageHint(cmd, "pass "+expected),
+			}
+		}
+		return nil
+	}
+}
+
+// argumentCount describes how many arguments a command takes: "1
+// argument", "at least 1 argument", "at most 1 argument" or "1 to 3
+// arguments".
+func argumentCount(minimum, maximum int) string {
+	noun := func(n int) string {
+		if n == 1 {
+			return "1 argument"
+		}
+		return fmt.Sprintf("%d arguments", n)
+	}
+	switch {
+	case minimum == maximum:
+		return noun(minimum)
+	case maximum < 0:
+		return "at least " + noun(minimum)
+	case minimum == 0:
+		return "at most " + noun(maximum)
+	}
+	return fmt.Sprintf("%d to %s", minimum, noun(maximum))
+}
+
+// usageHint returns a hint that says what to pass, then the command's
+// usage line.
+func usageHint(cmd *cobra.Command, pass string) string {
+	return fmt.Sprintf("%s; usage: %s", pass, cmd.UseLine())
+}
+
+// requireInputErrors makes every argument error of cmd and its
+// subcommands an InputError with a hint, so each prints a hint line and
+// exits with ExitUsage whichever validator a command file chose. A
+// validator that accepts no arguments but rejects one, on a command without
+// subcommands or a fixed list of valid arguments, is replaced by noArgs,
+// whose message does not call the argument an unknown command.
+func requireInputErrors(cmd *cobra.Command) {
+	for _, sub := range cmd.Commands() {
+		requireInputErrors(sub)
+	}
+	original := cmd.Args
+	if original == nil {
+		return
+	}
+	if !cmd.HasSubCommands() && len(cmd.ValidArgs) == 0 && original(cmd, nil) == nil && original(cmd, []string{"argument"}) != nil {
+		cmd.Args = noArgs
+		return
+	}
+	cmd.Args = func(cmd *cobra.Command, args []string) error {
+		err := original(cmd, args)
+		var input *InputError
+		if err == nil || errors.As(err, &input) {
+			return err
+		}
+		return &InputError{Err: err, Hint: usageHint(cmd, fmt.Sprintf("run %q for the arguments it takes", cmd.CommandPath()+" --help"))}
 	}
 }

@@ -28,7 +28,7 @@ distribution channel, and the sources.`,
 		Example: `  sockdoctor rules
   sockdoctor rules outside-sandbox-reach
   sockdoctor rules --format json`,
-		Args: cobra.MaximumNArgs(1),
+		Args: maximumArgs(1, "one rule ID, or none for the list"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "text" && format != "json" {
 				return inputErrorf("pass text or json", "invalid --format %q", format)
