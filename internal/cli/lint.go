@@ -77,6 +77,11 @@ line in a file named after the input plus ".sockdoctor-disable", next to it
 	}
 	addOutputFlags(cmd, &opts.output, "text", "json", "sarif")
 	f := cmd.Flags()
+	// lint writes no Markdown, so the redaction flags do nothing here. They
+	// stay accepted, hidden from the help, so scripts that pass them to
+	// every command keep working.
+	_ = f.MarkHidden("redact")
+	_ = f.MarkHidden("no-redact")
 	f.StringVar(&opts.Distribution, "distribution", "", "judge as this channel: mas, developer-id or development (default: from the signing certificate; unknown for source files)")
 	f.StringVar(&opts.TeamID, "team-id", "", "signing Team ID that entitlements source files are checked against, e.g. ABCDE12345")
 	f.StringArrayVar(&opts.Vars, "var", nil, "substitute the Xcode build setting NAME=VALUE in $(NAME) placeholders (repeatable)")
@@ -520,8 +525,8 @@ func writeLintText(w io.Writer, inputs []lintInput, useColor bool) error {
 
 	bw := bufio.NewWriter(w)
 	for _, in := range inputs {
-		for _, f := range in.Results {
-			loc := in.locate(f)
+		for _, row := range sortedLintRows(in) {
+			f, loc := row.finding, row.location
 			place := loc.File
 			if loc.Line > 0 {
 				place = fmt.Sprintf("%s:%d", loc.File, loc.Line)
@@ -537,6 +542,35 @@ func writeLintText(w io.Writer, inputs []lintInput, useColor bool) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// lintRow is one finding of an input with the place it points at.
+type lintRow struct {
+	finding  checks.StaticFinding
+	location lintLocation
+}
+
+// sortedLintRows returns the findings of in ordered by file, line, rule
+// ID and message, so text output reads down each file like a compiler's.
+// Findings without a line (0) come first in their file.
+func sortedLintRows(in lintInput) []lintRow {
+	rows := make([]lintRow, len(in.Results))
+	for i, f := range in.Results {
+		rows[i] = lintRow{finding: f, location: in.locate(f)}
+	}
+	slices.SortStableFunc(rows, func(a, b lintRow) int {
+		if c := strings.Compare(a.location.File, b.location.File); c != 0 {
+			return c
+		}
+		if c := a.location.Line - b.location.Line; c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.finding.Rule, b.finding.Rule); c != 0 {
+			return c
+		}
+		return strings.Compare(a.finding.Message, b.finding.Message)
+	})
+	return rows
 }
 
 // lintJSON is the --format json document of lint.
