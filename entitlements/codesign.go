@@ -124,6 +124,9 @@ func parseSignature(slice *Slice, data []byte) error {
 		return err
 	}
 
+	if len(xmlBlob) > maxEntitlementsBlobSize || len(derBlob) > maxEntitlementsBlobSize {
+		return fmt.Errorf("entitlements blob of %d bytes is larger than the %d this reader accepts", max(len(xmlBlob), len(derBlob)), maxEntitlementsBlobSize)
+	}
 	if haveXML {
 		dict, err := ParsePlist(xmlBlob)
 		if err != nil {
@@ -248,6 +251,9 @@ func containsFlag(flags []string, name string) bool {
 // a CMS SignedData blob. The signer is matched by issuer and serial number
 // against the certificates the blob carries.
 func signerCommonName(cms []byte) (string, error) {
+	if err := checkBER(cms); err != nil {
+		return "", err
+	}
 	p7, err := pkcs7.Parse(cms)
 	if err != nil {
 		return "", fmt.Errorf("invalid CMS signature: %w", err)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/sockdoctor/sockdoctor/bundle"
+	"github.com/sockdoctor/sockdoctor/internal/plistcheck"
 )
 
 // maxPlistSize bounds the plist and profile files Load reads into memory.
@@ -233,6 +234,10 @@ func loadPlist(path string, file *os.File, size int64, opts LoadOptions) (*Targe
 			Hint: "use the profile Xcode or the developer account downloads (a CMS-signed .provisionprofile)"}
 	}
 	dict, err := ParsePlist(data)
+	if errors.Is(err, plistcheck.ErrTooDeep) || errors.Is(err, plistcheck.ErrTooLarge) {
+		return nil, &LoadError{Path: path, Err: err,
+			Hint: "entitlements nest a few levels and hold tens of values; check that this is the entitlements file the build uses"}
+	}
 	if err != nil {
 		return nil, &LoadError{Path: path, Err: err,
 			Hint: "pass an .entitlements, .plist or .xcent property list (XML, binary or OpenStep), a Mach-O file or a bundle"}

@@ -1,9 +1,11 @@
 package entitlements
 
 import (
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"io"
+	"slices"
 )
 
 // Mach-O constants from XNU's EXTERNAL_HEADERS/mach-o/loader.h and fat.h.
@@ -30,16 +32,24 @@ const (
 	// darwin-arm64 binaries of bun 1.4.5 (85 MB) and Node 18.9.0 (79 MB)
 	// have about 2.5 KB of load commands.
 	maxLoadCommandsSize = 16 << 20
-	// maxSignatureSize bounds the LC_CODE_SIGNATURE region. Node 18.9.0's
-	// 79 MB binary has a 660 KB signature, so 64 MB covers binaries of
-	// several GB with two code directories (an estimate).
-	maxSignatureSize = 64 << 20
+	// maxSignatureSize bounds the LC_CODE_SIGNATURE region of one slice.
+	// Node 18.9.0's 79 MB binary has a 660 KB signature. SHA-1 and SHA-256
+	// code directories take 52 bytes per 4 KB page together, so 32 MB
+	// covers a slice of about 2.5 GB (an estimate).
+	maxSignatureSize = 32 << 20
+	// maxFileSignatureSize bounds the signature bytes read from all slices
+	// of one file together, so a fat header cannot multiply the work.
+	maxFileSignatureSize = 64 << 20
+	// maxEntitlementsBlobSize bounds the XML and DER entitlements blobs.
+	// Real ones are a few KB.
+	maxEntitlementsBlobSize = 1 << 20
 )
 
 // MachOError is a malformed or unsupported Mach-O file.
 type MachOError struct {
 	Arch string // slice, "" for the file as a whole
 	Msg  string
+	Err  error // the cause, when Msg comes from another error
 }
 
 func (e *MachOError) Error() string {
@@ -48,6 +58,8 @@ func (e *MachOError) Error() string {
 	}
 	return e.Msg
 }
+
+func (e *MachOError) Unwrap() error { return e.Err }
 
 func machOErrorf(arch, format string, args ...any) error {
 	return &MachOError{Arch: arch, Msg: fmt.Sprintf(format, args...)}
@@ -91,8 +103,9 @@ func ReadMachO(r io.ReaderAt, size int64) ([]Slice, error) {
 	}
 
 	slices := make([]Slice, 0, len(ranges))
+	signatureBudget := int64(maxFileSignatureSize)
 	for _, sr := range ranges {
-		slice, err := readSlice(io.NewSectionReader(r, sr.offset, sr.size), sr.size, sr.cpuType, sr.cpuSubtype)
+		slice, err := readSlice(io.NewSectionReader(r, sr.offset, sr.size), sr.size, sr.cpuType, sr.cpuSubtype, &signatureBudget)
 		if err != nil {
 			return nil, err
 		}
@@ -157,13 +170,34 @@ func readSliceRanges(r io.ReaderAt, size int64) ([]sliceRange, error) {
 		}
 		ranges = append(ranges, sr)
 	}
+	if err := checkOverlaps(ranges); err != nil {
+		return nil, err
+	}
 	return ranges, nil
+}
+
+// checkOverlaps rejects a fat header whose slices share bytes. Real fat
+// files lay slices out one after another, and a header that points many
+// entries at one large slice would make every entry read it again.
+func checkOverlaps(ranges []sliceRange) error {
+	sorted := slices.Clone(ranges)
+	slices.SortFunc(sorted, func(a, b sliceRange) int { return cmp.Compare(a.offset, b.offset) })
+	for i := 1; i < len(sorted); i++ {
+		previous, current := sorted[i-1], sorted[i]
+		if current.offset < previous.offset+previous.size {
+			return machOErrorf("", "fat header places the %s slice at bytes %d to %d, overlapping the %s slice at bytes %d to %d",
+				archName(current.cpuType, current.cpuSubtype), current.offset, current.offset+current.size,
+				archName(previous.cpuType, previous.cpuSubtype), previous.offset, previous.offset+previous.size)
+		}
+	}
+	return nil
 }
 
 // readSlice reads the header and load commands of one thin Mach-O image and
 // parses its code signature. fatCPU is the CPU type the fat header lists,
-// 0 for a thin file.
-func readSlice(r io.ReaderAt, size int64, fatCPU, fatSubtype uint32) (Slice, error) {
+// 0 for a thin file. signatureBudget is the number of signature bytes the
+// file may still read, and readSlice subtracts what it reads.
+func readSlice(r io.ReaderAt, size int64, fatCPU, fatSubtype uint32, signatureBudget *int64) (Slice, error) {
 	arch := archName(fatCPU, fatSubtype)
 	var header [header64Size]byte
 	if size < header32Size {
@@ -214,6 +248,10 @@ func readSlice(r io.ReaderAt, size int64, fatCPU, fatSubtype uint32) (Slice, err
 	if sigSize > maxSignatureSize {
 		return Slice{}, machOErrorf(arch, "LC_CODE_SIGNATURE declares %d bytes, more than the %d this reader accepts", sigSize, maxSignatureSize)
 	}
+	if sigSize > *signatureBudget {
+		return Slice{}, machOErrorf(arch, "the code signatures of all slices exceed the %d bytes this reader accepts per file", maxFileSignatureSize)
+	}
+	*signatureBudget -= sigSize
 	if sigOffset+sigSize > size {
 		return Slice{}, machOErrorf(arch, "truncated: LC_CODE_SIGNATURE points at bytes %d to %d, past the end of the %d-byte image", sigOffset, sigOffset+sigSize, size)
 	}
@@ -224,7 +262,7 @@ func readSlice(r io.ReaderAt, size int64, fatCPU, fatSubtype uint32) (Slice, err
 
 	slice.Signed = true
 	if err := parseSignature(&slice, signature); err != nil {
-		return Slice{}, &MachOError{Arch: arch, Msg: err.Error()}
+		return Slice{}, &MachOError{Arch: arch, Msg: err.Error(), Err: err}
 	}
 	return slice, nil
 }

@@ -7,11 +7,16 @@ import (
 	"strings"
 
 	"howett.net/plist"
+
+	"github.com/sockdoctor/sockdoctor/internal/plistcheck"
 )
 
 // ParsePlist decodes an entitlements property list in XML, binary or
 // OpenStep format. The top level must be a dictionary.
 func ParsePlist(data []byte) (Dict, error) {
+	if err := plistcheck.Check(data); err != nil {
+		return nil, err
+	}
 	var top any
 	if _, err := plist.Unmarshal(data, &top); err != nil {
 		return nil, fmt.Errorf("invalid property list: %w", err)
@@ -78,9 +83,10 @@ func substituteString(s string, vars map[string]string, unresolved map[string]bo
 	if !strings.Contains(s, "$(") && !strings.Contains(s, "${") {
 		return s
 	}
+	closers := matchBrackets(s)
 	var out strings.Builder
 	for i := 0; i < len(s); {
-		end := placeholderEnd(s, i)
+		end := placeholderEnd(s, i, closers)
 		if end < 0 {
 			out.WriteByte(s[i])
 			i++
@@ -102,37 +108,48 @@ func substituteString(s string, vars map[string]string, unresolved map[string]bo
 	return out.String()
 }
 
-// placeholderEnd returns the index just past the placeholder that starts at
-// s[start], or -1 when no complete placeholder starts there.
-func placeholderEnd(s string, start int) int {
-	if start+1 >= len(s) || s[start] != '$' {
-		return -1
-	}
-	var open, closing byte
-	switch s[start+1] {
-	case '(':
-		open, closing = '(', ')'
-	case '{':
-		open, closing = '{', '}'
-	default:
-		return -1
-	}
-	depth := 0
-	for i := start + 1; i < len(s); i++ {
+// matchBrackets returns, for each '(' and '{' in s, the index of the
+// bracket that closes it, and -1 for every other byte and for unclosed
+// brackets. Parentheses and braces are matched independently, so "$(a}"
+// still ends at its ')'. One pass with a stack per bracket kind keeps
+// substitution linear in the length of s.
+func matchBrackets(s string) []int {
+	closers := make([]int, len(s))
+	var parens, braces []int
+	for i := 0; i < len(s); i++ {
+		closers[i] = -1
 		switch s[i] {
-		case open:
-			depth++
-		case closing:
-			depth--
-			if depth == 0 {
-				if i == start+2 {
-					return -1 // "$()" names nothing
-				}
-				return i + 1
+		case '(':
+			parens = append(parens, i)
+		case '{':
+			braces = append(braces, i)
+		case ')':
+			if len(parens) > 0 {
+				closers[parens[len(parens)-1]] = i
+				parens = parens[:len(parens)-1]
+			}
+		case '}':
+			if len(braces) > 0 {
+				closers[braces[len(braces)-1]] = i
+				braces = braces[:len(braces)-1]
 			}
 		}
 	}
-	return -1
+	return closers
+}
+
+// placeholderEnd returns the index just past the placeholder that starts at
+// s[start], or -1 when no complete placeholder starts there. closers comes
+// from matchBrackets(s).
+func placeholderEnd(s string, start int, closers []int) int {
+	if start+1 >= len(s) || s[start] != '$' || (s[start+1] != '(' && s[start+1] != '{') {
+		return -1
+	}
+	closing := closers[start+1]
+	if closing < 0 || closing == start+2 {
+		return -1 // unterminated, or "$()" that names nothing
+	}
+	return closing + 1
 }
 
 // Placeholders returns the placeholders present in d's keys and string

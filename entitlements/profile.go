@@ -8,6 +8,8 @@ import (
 
 	"github.com/smallstep/pkcs7"
 	"howett.net/plist"
+
+	"github.com/sockdoctor/sockdoctor/internal/plistcheck"
 )
 
 // ErrPlainProfile is returned for a provisioning profile that is a plain
@@ -37,6 +39,9 @@ func ParseProfile(data []byte) (*Profile, error) {
 		}
 		return nil, errors.New("not a provisioning profile: expected a CMS SignedData (DER SEQUENCE)")
 	}
+	if err := checkBER(data); err != nil {
+		return nil, fmt.Errorf("invalid provisioning profile: %w", err)
+	}
 	p7, err := pkcs7.Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("invalid provisioning profile: the CMS wrapper does not parse: %w", err)
@@ -45,6 +50,9 @@ func ParseProfile(data []byte) (*Profile, error) {
 		return nil, errors.New("invalid provisioning profile: the CMS wrapper has no content")
 	}
 
+	if err := plistcheck.Check(p7.Content); err != nil {
+		return nil, fmt.Errorf("invalid provisioning profile: the signed content: %w", err)
+	}
 	var fields profileFields
 	if _, err := plist.Unmarshal(p7.Content, &fields); err != nil {
 		return nil, fmt.Errorf("invalid provisioning profile: the signed content is not a profile property list: %w", err)

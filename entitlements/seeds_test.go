@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"howett.net/plist"
@@ -80,6 +81,15 @@ func TestWriteFuzzSeeds(t *testing.T) {
 		t.Fatal(err)
 	}
 	seeds["FuzzParseProfile"]["profile"] = profile
+
+	// Small versions of inputs that once crashed or stalled the readers.
+	seeds["FuzzParsePlist"]["deep-xml"] = nestedXMLPlist(200)
+	seeds["FuzzParsePlist"]["deep-openstep"] = nestedOpenStepPlist(200)
+	seeds["FuzzParsePlist"]["shared-arrays"] = sharedArrayChain(24)
+	seeds["FuzzParsePlist"]["unterminated-placeholders"] = []byte("{ a = \"" + strings.Repeat("$(", 2000) + "\"; }")
+	seeds["FuzzParseProfile"]["deep-ber"] = nestedBER(200)
+	seeds["FuzzParseProfile"]["overrunning-child"] = overrunningBER(22)
+	seeds["FuzzReadMachO"]["fat-overlapping"] = fatOfOneSlice(compactAdHoc, 32)
 
 	for target, files := range seeds {
 		dir := filepath.Join("testdata", "fuzz", target)
