@@ -53,6 +53,11 @@ func diagnose(f *facts) Diagnosis {
 	}
 	findings = append(findings, pathFindings(f)...)
 	findings = append(findings, stateFindings(f)...)
+	if !f.isBind() {
+		for i := range findings {
+			findings[i].Workaround = slices.DeleteFunc(findings[i].Workaround, func(w string) bool { return w == bindInContainer })
+		}
+	}
 	SortFindings(findings)
 
 	verdict := Verdict{Sandbox: sandbox}
@@ -542,9 +547,10 @@ func (f *facts) socketEvidence() []string {
 		ev = append(ev, "resolved path: "+r)
 	}
 	if f.location != "" {
+		// A comma, not brackets: the detail may hold brackets itself.
 		loc := "location: " + string(f.location)
 		if f.locationDetail != "" {
-			loc += " (" + f.locationDetail + ")"
+			loc += ", " + f.locationDetail
 		}
 		ev = append(ev, loc)
 	}

@@ -798,3 +798,25 @@ func TestSBPLUnresolvedPathAdvice(t *testing.T) {
 		t.Errorf("workaround %q does not name %s", sbpl.Workaround, want)
 	}
 }
+
+func TestBindAdviceOnlyForBind(t *testing.T) {
+	for _, op := range []string{socket.OperationConnect, socket.OperationBind} {
+		t.Run(op, func(t *testing.T) {
+			d := Diagnose(Input{
+				Target:    sandboxedApp(nil),
+				Socket:    listening(testHome+"/.docker/run/docker.sock", socket.LocationHome),
+				Operation: op,
+				Home:      testHome,
+			})
+			var shown bool
+			for _, f := range d.Findings {
+				if slices.Contains(f.Workaround, bindInContainer) {
+					shown = true
+				}
+			}
+			if want := op == socket.OperationBind; shown != want {
+				t.Errorf("bind workaround shown = %t, want %t", shown, want)
+			}
+		})
+	}
+}

@@ -46,8 +46,8 @@ bundle walk.
 **Sources.** App Store Connect upload error ITMS-90296; Apple documentation
 "App Sandbox" and "Embedding a command-line tool in a sandboxed app".`,
 	Workarounds: map[Distribution][]string{
-		DistributionMAS:         {"sandbox every executable: helper tools get app-sandbox plus inherit, XPC services and extensions their own sandbox entitlements"},
-		DistributionDeveloperID: {"outside the Mac App Store an unsandboxed XPC service or helper is allowed"},
+		DistributionMAS:         {"Sandbox every executable: helper tools get app-sandbox plus inherit, XPC services and extensions their own sandbox entitlements."},
+		DistributionDeveloperID: {"Outside the Mac App Store an unsandboxed XPC service or helper is allowed."},
 	},
 	References: []string{"https://developer.apple.com/documentation/xcode/embedding-a-helper-tool-in-a-sandboxed-app"},
 })
@@ -81,8 +81,8 @@ executable found by the bundle walk, and the distribution channel.
 **Sources.** Apple Developer Forums thread 788364; App Store Connect upload
 error ITMS-90296; Apple documentation "Creating XPC services".`,
 	Workarounds: map[Distribution][]string{
-		DistributionDeveloperID: {"keep the unsandboxed helper, validate every XPC request it accepts, and sign it with the app's team"},
-		DistributionMAS:         {"sandbox the helper: the Mac App Store rejects unsandboxed executables (ITMS-90296)"},
+		DistributionDeveloperID: {"Keep the unsandboxed helper, validate every XPC request it accepts, and sign it with the app's team."},
+		DistributionMAS:         {"Sandbox the helper: the Mac App Store rejects unsandboxed executables (ITMS-90296)."},
 	},
 	References: []string{"https://developer.apple.com/forums/thread/788364"},
 })
@@ -123,7 +123,7 @@ entitlements without ` + "`inherit`" + `.
 **Sources.** Apple documentation "Embedding a command-line tool in a sandboxed
 app"; Apple Developer Forums threads 56468 and 712954.`,
 	Workarounds: map[Distribution][]string{
-		DistributionUnknown: {"give helper tools exactly app-sandbox and inherit, and put every other entitlement on the app that spawns them"},
+		DistributionUnknown: {"Give helper tools exactly app-sandbox and inherit, and put every other entitlement on the app that spawns them."},
 	},
 	References: []string{"https://developer.apple.com/documentation/xcode/embedding-a-helper-tool-in-a-sandboxed-app"},
 })
@@ -155,7 +155,7 @@ same way, in the app and every extension or service that talks to it.
 **Sources.** Apple documentation "Configuring app groups" and "App Groups
 Entitlement".`,
 	Workarounds: map[Distribution][]string{
-		DistributionUnknown: {"claim the same group ID, spelled the same way, in the app and in each component that uses its socket"},
+		DistributionUnknown: {"Claim the same group ID, spelled the same way, in the app and in each component that uses its socket."},
 	},
 	References: []string{"https://developer.apple.com/documentation/xcode/configuring-app-groups"},
 })

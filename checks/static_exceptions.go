@@ -49,8 +49,8 @@ Entitlements" and App Store Connect help "App Sandbox information"; App Review
 Guidelines 2.4.5(i); Apple Developer Forums thread 133543; electron/electron
 issues 9757 and 5350.`,
 	Workarounds: map[Distribution][]string{
-		DistributionMAS:         {"drop the exception where an entitlement or an app group does the job; otherwise justify each value in App Store Connect and expect a refusal"},
-		DistributionDevelopment: {"decide whether the build goes to the Mac App Store, where this exception needs a justification and is usually refused"},
+		DistributionMAS:         {"Drop the exception where an entitlement or an app group does the job; otherwise justify each value in App Store Connect and expect a refusal."},
+		DistributionDevelopment: {"Decide whether the build goes to the Mac App Store, where this exception needs a justification and is usually refused."},
 	},
 	References: []string{
 		"https://developer.apple.com/library/archive/documentation/Miscellaneous/Reference/EntitlementKeyReference/Chapters/AppSandboxTemporaryExceptionEntitlements.html",

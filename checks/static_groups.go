@@ -54,9 +54,9 @@ groups", "Accessing app group containers"; Apple Developer Forums thread 721701;
 xykong/flux-markdown issue 13 and steipete/CodexBar issue 121 (the
 containermanagerd message).`,
 	Workarounds: map[Distribution][]string{
-		DistributionMAS:         {"prefix the group ID with your Team ID, or register the group. ID so the distribution profile lists it"},
-		DistributionDeveloperID: {"prefix the group ID with your Team ID, or embed a Developer ID provisioning profile that lists the group. ID"},
-		DistributionDevelopment: {"use a Team-ID-prefixed group, or a development profile that lists the group. ID"},
+		DistributionMAS:         {"Prefix the group ID with your Team ID, or register the group.-style ID so the distribution profile lists it."},
+		DistributionDeveloperID: {"Prefix the group ID with your Team ID, or embed a Developer ID provisioning profile that lists the group.-style ID."},
+		DistributionDevelopment: {"Use a Team-ID-prefixed group, or a development profile that lists the group.-style ID."},
 	},
 	References: []string{
 		"https://developer.apple.com/documentation/bundleresources/entitlements/com.apple.security.application-groups",
@@ -97,7 +97,7 @@ to it through an interface it offers, such as a loopback TCP port with
 group containers"; Apple Developer Forums thread 788364 ("Access Unix Socket
 from App Sandbox").`,
 	Workarounds: map[Distribution][]string{
-		DistributionUnknown: {"sign the app and every nested executable with one team and prefix shared groups with that Team ID"},
+		DistributionUnknown: {"Sign the app and every nested executable with one team and prefix shared groups with that Team ID."},
 	},
 	References: []string{
 		"https://developer.apple.com/documentation/bundleresources/entitlements/com.apple.security.application-groups",
@@ -136,9 +136,9 @@ entitlements and the same key in the ` + "`Entitlements`" + ` dictionary of
 **Sources.** Apple documentation "Configuring app groups" and "Accessing app
 group containers"; App Store Connect upload error ITMS-90288.`,
 	Workarounds: map[Distribution][]string{
-		DistributionMAS:         {"add the group to the App ID in the developer portal and regenerate the distribution profile"},
-		DistributionDeveloperID: {"add the group to the App ID and regenerate the profile, or use a Team-ID-prefixed group, which needs no profile"},
-		DistributionDevelopment: {"add the group to the App ID and regenerate the development profile, or use a Team-ID-prefixed group"},
+		DistributionMAS:         {"Add the group to the App ID in the developer portal and regenerate the distribution profile."},
+		DistributionDeveloperID: {"Add the group to the App ID and regenerate the profile, or use a Team-ID-prefixed group, which needs no profile."},
+		DistributionDevelopment: {"Add the group to the App ID and regenerate the development profile, or use a Team-ID-prefixed group."},
 	},
 	References: []string{"https://developer.apple.com/documentation/xcode/configuring-app-groups"},
 })
@@ -177,8 +177,8 @@ the address by hand: the kernel accepts up to 253 path bytes
 documentation "App Groups Entitlement"; AvdLee/RocketSimApp issue 1034.`,
 	Workarounds: map[Distribution][]string{
 		DistributionUnknown: {
-			"shorten the group ID or the socket name",
-			"build the sockaddr_un by hand with sun_len set: the kernel accepts paths up to 253 bytes",
+			"Shorten the group ID or the socket name.",
+			"Build the sockaddr_un by hand with sun_len set: the kernel accepts paths up to 253 bytes.",
 		},
 	},
 	References: []string{"https://developer.apple.com/forums/thread/817602"},

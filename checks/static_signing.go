@@ -43,8 +43,8 @@ a placeholder, define the build setting in the target that signs it.
 prints what was signed.`,
 	Workarounds: map[Distribution][]string{
 		DistributionUnknown: {
-			"pass --var NAME=VALUE for each build setting, or lint the built app",
-			"if a signed app still holds a placeholder, define the build setting in the target that signs it",
+			"Pass --var NAME=VALUE for each build setting, or lint the built app.",
+			"If a signed app still holds a placeholder, define the build setting in the target that signs it.",
 		},
 	},
 })
@@ -75,7 +75,7 @@ writes the DER blob; never patch one blob alone.
 **Sources.** Apple documentation "Using the latest code signature format";
 xnu ` + "`osfmk/kern/cs_blobs.h`" + ` (CSSLOT_DER_ENTITLEMENTS).`,
 	Workarounds: map[Distribution][]string{
-		DistributionUnknown: {"re-sign with current codesign so both entitlement blobs come from one source"},
+		DistributionUnknown: {"Re-sign with current codesign so both entitlement blobs come from one source."},
 	},
 	References: []string{"https://developer.apple.com/documentation/xcode/using-the-latest-code-signature-format"},
 })
@@ -109,9 +109,9 @@ empty Team ID of the code directory.
 **Sources.** Apple documentation "Accessing app group containers";
 xykong/flux-markdown issue 13; steipete/CodexBar issue 121.`,
 	Workarounds: map[Distribution][]string{
-		DistributionMAS:         {"sign with an Apple Distribution certificate"},
-		DistributionDeveloperID: {"sign with a Developer ID Application certificate and notarize"},
-		DistributionDevelopment: {"sign with an Apple Development certificate so the team prefix of the groups matches"},
+		DistributionMAS:         {"Sign with an Apple Distribution certificate."},
+		DistributionDeveloperID: {"Sign with a Developer ID Application certificate and notarize."},
+		DistributionDevelopment: {"Sign with an Apple Development certificate so the team prefix of the groups matches."},
 	},
 })
 
@@ -145,7 +145,7 @@ entitlements and an ` + "`<array>`" + ` of ` + "`<string>`" + ` for groups.
 type of each key); ` + "`/System/Library/Sandbox/Profiles/application.sb`" + ` of macOS
 14.4.1 as published in the Protonk/SANDBOX_LORE repository.`,
 	Workarounds: map[Distribution][]string{
-		DistributionUnknown: {"write <true/> for on/off entitlements and an <array> of <string> values for groups and exceptions"},
+		DistributionUnknown: {"Write <true/> for on/off entitlements and an <array> of <string> values for groups and exceptions."},
 	},
 	References: []string{"https://developer.apple.com/documentation/security/app-sandbox"},
 })

@@ -100,18 +100,16 @@ func classifyGroupContainer(groupID string, opts Options) (Location, ClassifyDet
 		return LocationAppGroup, detail
 	}
 
-	var team string
 	switch {
 	case detail.GroupTeamID == "":
-		team = "no Team ID prefix"
+		detail.Detail = fmt.Sprintf("in the container of app group %s, which has no Team ID prefix and which the app does not claim", groupID)
 	case opts.TeamID == "":
-		team = fmt.Sprintf("team %s; the app's team is unknown", detail.GroupTeamID)
+		detail.Detail = fmt.Sprintf("in the container of app group %s of team %s, which the app does not claim, and the app's team is unknown", groupID, detail.GroupTeamID)
 	case detail.SameTeam:
-		team = fmt.Sprintf("team %s, the app's own team", detail.GroupTeamID)
+		detail.Detail = fmt.Sprintf("in the container of app group %s of the app's own team %s, which the app does not claim", groupID, detail.GroupTeamID)
 	default:
-		team = fmt.Sprintf("team %s, another team", detail.GroupTeamID)
+		detail.Detail = fmt.Sprintf("in the container of app group %s of another team, %s, which the app does not claim", groupID, detail.GroupTeamID)
 	}
-	detail.Detail = fmt.Sprintf("in the container of app group %s, which the app does not claim (%s)", groupID, team)
 	return LocationOtherGroup, detail
 }
 
