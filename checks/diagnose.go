@@ -370,6 +370,8 @@ func stateFindings(f *facts) []Finding {
 			server = "not stream, and neither datagram nor seqpacket answered"
 		}
 		return finding(ruleSocketWrongType, "a stream connect failed with EPROTOTYPE; the server's socket type is %s, so the client must open a socket of that type", server)
+	case socket.DialBusy:
+		return finding(ruleSocketBusy, "the test connect failed at once with EAGAIN: a server listens on the socket, but its backlog of connections waiting for accept is full")
 	case socket.DialTimeout:
 		return finding(ruleDialTimeout, "the test connect did not finish in time: %s", f.dialError)
 	case socket.DialNotPermitted:

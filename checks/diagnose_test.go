@@ -591,6 +591,7 @@ func TestDiagnoseSocketState(t *testing.T) {
 		},
 		{name: "skipped dial", info: withDial(listening(docker, socket.LocationHome), socket.DialSkipped, "")},
 		{name: "timeout", info: withDial(listening(docker, socket.LocationHome), socket.DialTimeout, ""), want: "dial-timeout"},
+		{name: "backlog full", info: withDial(listening(docker, socket.LocationHome), socket.DialBusy, "EAGAIN"), want: "socket-busy"},
 		{name: "eperm", info: withDial(listening(docker, socket.LocationHome), socket.DialNotPermitted, "EPERM"), want: "dial-not-permitted"},
 		{
 			name: "symlink loop",
@@ -612,7 +613,7 @@ func TestDiagnoseSocketState(t *testing.T) {
 		},
 	}
 
-	stateRules := []string{"socket-missing", "not-a-socket", "socket-permission", "socket-stale", "socket-wrong-type", "dial-timeout", "dial-not-permitted"}
+	stateRules := []string{"socket-missing", "not-a-socket", "socket-permission", "socket-stale", "socket-wrong-type", "dial-timeout", "socket-busy", "dial-not-permitted"}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := Diagnose(Input{Target: sandboxedApp(nil), Socket: tt.info, Operation: tt.op})

@@ -117,6 +117,25 @@ Evidence: the timeout and the test connect's error.`,
 	References: []string{},
 })
 
+var ruleSocketBusy = register(&Rule{
+	ID:       "socket-busy",
+	Severity: SeverityWarning,
+	Title:    "Server's listen backlog is full",
+	Summary:  "The test connect failed at once with EAGAIN: a server listens, but its backlog of pending connections is full.",
+	Doc: `On Linux a non-blocking connect to a Unix stream socket fails at once with
+EAGAIN ("Resource temporarily unavailable") when the listener's queue of
+connections waiting for accept(2) is full (net/unix/af_unix.c). A server
+listens, but it has stopped accepting connections or accepts them too slowly.
+macOS returns ECONNREFUSED in the same case (xnu bsd/kern/uipc_usrreq.c), so
+there it looks like a stale socket instead.
+
+Evidence: the test connect's errno.`,
+	Workarounds: map[Distribution][]string{
+		DistributionUnknown: {"Check that the server still calls accept; restart it, or raise its listen backlog."},
+	},
+	References: []string{},
+})
+
 var ruleDialNotPermitted = register(&Rule{
 	ID:       "dial-not-permitted",
 	Severity: SeverityWarning,

@@ -84,7 +84,8 @@ func (d dialer) classify(err error, path string) Dial {
 		result.Error = fmt.Sprintf("%s: path too long: %d bytes, but sun_path allows at most %d; shorten the path", err, len(path), d.sunPathSize-1)
 	}
 
-	if isTimeout(err) {
+	// syscall.Errno counts EAGAIN as a timeout too, but it came at once.
+	if isTimeout(err) && result.Result != DialBusy {
 		result.Result = DialTimeout
 	}
 	return result

@@ -124,7 +124,7 @@ func TestDialPathTooLongOnHost(t *testing.T) {
 	}
 }
 
-func TestDialTimeoutWhenBacklogFull(t *testing.T) {
+func TestDialBusyWhenBacklogFull(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("skipped: a full listen backlog fails at once with EAGAIN only on Linux")
 	}
@@ -140,8 +140,8 @@ func TestDialTimeoutWhenBacklogFull(t *testing.T) {
 			break
 		}
 	}
-	if result.Result != DialTimeout || result.Errno != "EAGAIN" {
-		t.Errorf("dial = %+v, want timeout with EAGAIN once the backlog is full", result)
+	if result.Result != DialBusy || result.Errno != "EAGAIN" {
+		t.Errorf("dial = %+v, want busy with EAGAIN once the backlog is full", result)
 	}
 }
 

@@ -73,10 +73,12 @@ func dialResultForErrno(name string) DialResult {
 		return DialRefused
 	case "EPROTOTYPE":
 		return DialWrongType
-	case "ETIMEDOUT", "EAGAIN":
-		// Linux returns EAGAIN at once when the listener's backlog is full,
-		// which is the same server-not-accepting case as a timeout.
+	case "ETIMEDOUT":
 		return DialTimeout
+	case "EAGAIN":
+		// Linux returns EAGAIN at once on a Unix socket connect when the
+		// listener's backlog is full (net/unix/af_unix.c), not after a wait.
+		return DialBusy
 	case "ENAMETOOLONG":
 		return DialPathTooLong
 	}

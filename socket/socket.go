@@ -50,6 +50,9 @@ const (
 	DialNotASocket       DialResult = "not-a-socket"
 	DialWrongType        DialResult = "wrong-type"
 	DialTimeout          DialResult = "timeout"
+	// DialBusy is EAGAIN: Linux returns it at once when the listener's
+	// backlog is full because the server does not accept connections.
+	DialBusy DialResult = "busy"
 	DialPathTooLong      DialResult = "path-too-long"
 	DialSkipped          DialResult = "skipped"
 
