@@ -30,6 +30,7 @@ func explainReport() *ExplainReport {
 			Raw:   "2026-10-01 11:26:44.249 E  kernel[0:d31a6f5] (Sandbox) Sandbox: curl(22299) deny(1) network-outbound " + path,
 			Count: 3, FirstTime: "2026-10-01 11:26:44.249", LastTime: "2026-10-01 11:27:02.003",
 			Kind: DenialSocket, Socket: info, Verdict: &d.Verdict, Findings: d.Findings,
+			Assumed: []string{"home folder " + goldenHome + ", taken from the logged path"},
 		},
 		{
 			Process: "llama-server", PID: 4242, Operation: "network-bind", Target: "local:*:8080", Format: "kernel", Line: 5,
@@ -139,5 +140,40 @@ func TestInputSummary(t *testing.T) {
 		if got := InputSummary(tt.denials, tt.stats); got != tt.want {
 			t.Errorf("InputSummary(%d, %+v) = %q, want %q", tt.denials, tt.stats, got, tt.want)
 		}
+	}
+}
+
+func TestExplainMarkdownRedactsWholeUserName(t *testing.T) {
+	// A user name is replaced only as a whole word. macOS short names may
+	// contain "-", "_" and ".", so "jdoe-tool" is another name, and a
+	// process or file named after the user keeps its name.
+	d := Denial{
+		Process: "jdoe-tool", PID: 7, Operation: "network-outbound", Target: "/Users/jdoe/s.sock", Format: "kernel", Line: 1,
+		Raw:         "Sandbox: jdoe-tool(7) deny(1) network-outbound /Users/jdoe/s.sock",
+		Count:       1,
+		Responsible: "/Users/jdoe/bin/jdoe",
+		Kind:        DenialOther, Meaning: "started by jdoe", Findings: []checks.Finding{},
+	}
+	var buf bytes.Buffer
+	opts := ExplainMarkdownOptions{Redact: true, Users: []UserHome{{Home: "/Users/jdoe", User: "jdoe"}}}
+	if err := WriteDenialMarkdown(&buf, 1, &d, opts); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+
+	if strings.Contains(out, "/Users/jdoe") {
+		t.Errorf("the home folder is not redacted:\n%s", out)
+	}
+	if !strings.Contains(out, "~/s.sock") {
+		t.Errorf("the socket path is not shown under ~:\n%s", out)
+	}
+	if !strings.Contains(out, "started by user") {
+		t.Errorf("the user name as a whole word is not redacted:\n%s", out)
+	}
+	if !strings.Contains(out, "~/bin/user") {
+		t.Errorf("the user name as a path component is not redacted:\n%s", out)
+	}
+	if got := strings.Count(out, "jdoe-tool"); got != 2 {
+		t.Errorf("jdoe-tool appears %d times, want 2 (headline and log line):\n%s", got, out)
 	}
 }
