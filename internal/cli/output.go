@@ -30,7 +30,7 @@ func addOutputFlags(cmd *cobra.Command, o *outputOptions, formats ...string) {
 	f := cmd.Flags()
 	f.StringVar(&o.Format, "format", formats[0], "report format: "+strings.Join(formats, ", "))
 	f.StringVar(&o.FailOn, "fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning, info, never")
-	f.StringVar(&o.Color, "color", "auto", "colour in text output: auto (on a terminal, unless NO_COLOR is set), always, never")
+	f.StringVar(&o.Color, "color", "auto", "colour in text output: auto (on a terminal, unless NO_COLOR is set or TERM is dumb), always, never")
 	f.BoolVar(&o.Redact, "redact", true, "replace the user name and home folder with \"user\" and \"~\" in Markdown output")
 	f.BoolVar(&o.NoRedact, "no-redact", false, "keep the user name and home folder in Markdown output")
 
@@ -62,7 +62,8 @@ func (o *outputOptions) redact() bool {
 
 // useColor decides whether text output is coloured: --color always or
 // never wins; auto colours only a terminal and honours NO_COLOR
-// (https://no-color.org: any non-empty value disables colour).
+// (https://no-color.org: any non-empty value disables colour) and
+// TERM=dumb, which terminals without escape sequences set.
 func (o *outputOptions) useColor(streams *IO) bool {
 	switch o.Color {
 	case "always":
@@ -70,8 +71,10 @@ func (o *outputOptions) useColor(streams *IO) bool {
 	case "never":
 		return false
 	}
-	if streams.Getenv != nil && streams.Getenv("NO_COLOR") != "" {
-		return false
+	if streams.Getenv != nil {
+		if streams.Getenv("NO_COLOR") != "" || streams.Getenv("TERM") == "dumb" {
+			return false
+		}
 	}
 	return streams.OutIsTerminal
 }
