@@ -84,7 +84,7 @@ a usage error or unreadable input.`,
 	f.StringArrayVar(&opts.Vars, "var", nil, "substitute the Xcode build setting NAME=VALUE in $(NAME) placeholders (repeatable)")
 	f.StringVar(&opts.BundleID, "bundle-id", "", "the app's bundle ID, which names its container (needed with --entitlements)")
 	f.StringVar(&opts.TeamID, "team-id", "", "the app's Team ID, compared with app group prefixes (for --entitlements)")
-	f.StringVar(&opts.Home, "home", "", "home folder that holds the containers (default: taken from each logged /Users/NAME path)")
+	f.StringVar(&opts.Home, "home", "", "home folder that holds the containers (default: taken from each logged /Users/NAME path, else a placeholder shown as ~)")
 	f.StringVar(&opts.Distribution, "distribution", "", "distribution channel for the workarounds: mas, developer-id or development (default: from the signature)")
 	f.BoolVar(&opts.Follow, "follow", false, "keep reading standard input, such as log stream output, and print each new denial as it is read")
 	addOutputFlags(cmd, &opts.output, "text", "json", "markdown", "sarif")
