@@ -2,6 +2,8 @@ package report
 
 import (
 	"path/filepath"
+	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -21,6 +23,33 @@ func Redact(s, home, user string) string {
 	}
 	return s
 }
+
+// RedactHomes redacts like Redact for each folder in homes, longest first,
+// and then any other macOS home folder: /Users/NAME and whatever path leads
+// to it, such as a home folder copied under /tmp to model a Mac, becomes "~".
+// /Users/Shared, the folder every account shares, is kept.
+func RedactHomes(s string, homes []string, user string) string {
+	sorted := append([]string(nil), homes...)
+	sort.Slice(sorted, func(i, j int) bool { return len(sorted[i]) > len(sorted[j]) })
+	for _, home := range sorted {
+		s = Redact(s, home, "")
+	}
+
+	s = usersHome.ReplaceAllStringFunc(s, func(match string) string {
+		// A name may contain dots, but a final one ends the sentence.
+		trimmed := strings.TrimRight(match, ".")
+		if strings.HasSuffix(trimmed, "/Users/Shared") {
+			return match
+		}
+		return "~" + match[len(trimmed):]
+	})
+	return Redact(s, "", user)
+}
+
+// usersHome matches a path up to and including /Users/NAME. Path
+// components stop at white space, quotes, backticks and brackets, which
+// surround paths in the reports.
+var usersHome = regexp.MustCompile("(?:/[^/\\s\"'`()<>\\[\\]]+)*?/Users/[^/\\s\"'`()<>\\[\\]]+")
 
 // homeForms returns home and its /private form, longest first, so that
 // /private/tmp/home is replaced before /tmp/home.

@@ -186,3 +186,27 @@ func compareGolden(t *testing.T, name string, got []byte) {
 		t.Errorf("output differs from %s (run go test ./report -update after checking the change):\n%s", path, got)
 	}
 }
+
+func TestRedactHomes(t *testing.T) {
+	homes := []string{"/tmp/sd1/home", "/home/builder"}
+	tests := []struct {
+		name, in, want string
+	}{
+		{"given home", "socket /tmp/sd1/home/.docker/run/docker.sock", "socket ~/.docker/run/docker.sock"},
+		{"given home in /private form", "resolved /private/tmp/sd1/home/x.sock", "resolved ~/x.sock"},
+		{"real home", "app /home/builder/proj/App.app", "app ~/proj/App.app"},
+		{"other Mac home", "path `/Users/alice/proj/s.sock`", "path `~/proj/s.sock`"},
+		{"modelled Mac home", "path /tmp/sd2/Users/alice/proj", "path ~/proj"},
+		{"home at sentence end", "in /Users/alice.", "in ~."},
+		{"dotted user name", "in /Users/john.doe/x", "in ~/x"},
+		{"shared folder kept", "/Users/Shared/db.sock", "/Users/Shared/db.sock"},
+		{"user name", "owned by builder", "owned by user"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := RedactHomes(tt.in, homes, "builder"); got != tt.want {
+				t.Errorf("RedactHomes(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}

@@ -378,8 +378,9 @@ func writeCheckReport(streams *IO, opts *checkOptions, r *report.Report) error {
 	return nil
 }
 
-// writeCheckMarkdown writes the Markdown report, redacting both the --home
-// folder and the real home folder when they differ.
+// writeCheckMarkdown writes the Markdown report. Redaction covers the
+// --home folder, $HOME, the account's home folder and any /Users/NAME path,
+// because with a modelled home the app or socket may lie under another one.
 func writeCheckMarkdown(streams *IO, opts *checkOptions, r *report.Report) error {
 	var buf bytes.Buffer
 	if err := report.WriteMarkdown(&buf, r, report.MarkdownOptions{}); err != nil {
@@ -387,14 +388,34 @@ func writeCheckMarkdown(streams *IO, opts *checkOptions, r *report.Report) error
 	}
 	out := buf.String()
 	if opts.output.redact() {
-		name := currentUserName(streams)
-		out = report.Redact(out, opts.Home, name)
-		if realHome, err := os.UserHomeDir(); err == nil && realHome != opts.Home {
-			out = report.Redact(out, realHome, "")
-		}
+		out = report.RedactHomes(out, homesToRedact(streams, opts.Home), currentUserName(streams))
 	}
 	_, err := streams.Out.Write([]byte(out))
 	return err
+}
+
+// homesToRedact returns the home folders a report must hide: the one in
+// use, $HOME and the account's own, each also with symlinks resolved.
+func homesToRedact(streams *IO, home string) []string {
+	candidates := []string{home}
+	if streams.Getenv != nil {
+		candidates = append(candidates, streams.Getenv("HOME"))
+	}
+	if u, err := user.Current(); err == nil {
+		candidates = append(candidates, u.HomeDir)
+	}
+
+	var homes []string
+	for _, h := range candidates {
+		if h == "" || !filepath.IsAbs(h) {
+			continue
+		}
+		homes = append(homes, filepath.Clean(h))
+		if resolved, err := filepath.EvalSymlinks(h); err == nil {
+			homes = append(homes, resolved)
+		}
+	}
+	return homes
 }
 
 // currentUserName returns the login name to redact: $USER, else the
