@@ -223,7 +223,10 @@ func runCheck(streams *IO, opts *checkOptions) error {
 		return err
 	}
 
-	static := checks.StaticFindings(target, checks.StaticOptions{Distribution: dist})
+	static, problems := checks.AppStaticFindings(target, entitlements.LoadOptions{Vars: opts.vars}, checks.StaticOptions{Distribution: dist})
+	for _, p := range problems {
+		fmt.Fprintf(streams.Err, "sockdoctor: warning: %v; its static findings are left out\n", p)
+	}
 	var candidates []report.Candidate
 	for _, p := range paths {
 		c, err := diagnoseSocket(target, p, preset, dist, static, opts)
