@@ -10,11 +10,15 @@ package bundle
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"howett.net/plist"
+
+	"github.com/sockdoctor/sockdoctor/internal/plistcheck"
 )
 
 // Layout is the shape of a bundle on disk.
@@ -66,6 +70,12 @@ type Info struct {
 // any of the bundle layouts.
 var ErrNotBundle = errors.New("not a bundle: found no Contents/Info.plist, Resources/Info.plist or Info.plist")
 
+// ErrOutsideBundle is wrapped by the error Open returns when the Info.plist,
+// the main executable or the embedded profile resolves, through symbolic
+// links, to a path outside the bundle. Reading it would report on a file
+// the bundle does not ship.
+var ErrOutsideBundle = errors.New("resolves to a path outside the bundle; symbolic links out of a bundle are not followed")
+
 // IsBundle reports whether dir has an Info.plist where one of the bundle
 // layouts puts it.
 func IsBundle(dir string) bool {
@@ -82,6 +92,9 @@ func Open(dir string) (*Bundle, error) {
 
 	b := &Bundle{Path: dir, Layout: layout, ContentsDir: contents}
 	b.InfoPlistPath = infoPlistPath(layout, contents)
+	if err := checkInside(dir, b.InfoPlistPath); err != nil {
+		return nil, err
+	}
 	if err := readInfo(b.InfoPlistPath, &b.Info); err != nil {
 		return nil, err
 	}
@@ -92,6 +105,9 @@ func Open(dir string) (*Bundle, error) {
 	if b.Info.Executable != "" {
 		executable := filepath.Join(executableDir(layout, contents), b.Info.Executable)
 		if isFile(executable) {
+			if err := checkInside(dir, executable); err != nil {
+				return nil, err
+			}
 			b.Executable = executable
 		}
 	}
@@ -101,6 +117,9 @@ func Open(dir string) (*Bundle, error) {
 		profileName = "embedded.mobileprovision"
 	}
 	if profile := filepath.Join(contents, profileName); isFile(profile) {
+		if err := checkInside(dir, profile); err != nil {
+			return nil, err
+		}
 		b.ProfilePath = profile
 	}
 	if detached := filepath.Join(contents, "_CodeSignature", "CodeDirectory"); isFile(detached) {
@@ -119,21 +138,42 @@ func locate(dir string) (Layout, string, error) {
 		return "", "", errors.New("not a bundle: it is a file, not a folder")
 	}
 
+	// An Info.plist that exists but is not a readable regular file (a
+	// FIFO, a device, a symbolic link loop) still marks the layout, so
+	// readInfo can say what is wrong with it.
 	contents := filepath.Join(dir, "Contents")
-	if isFile(filepath.Join(contents, "Info.plist")) {
+	if exists(filepath.Join(contents, "Info.plist")) {
 		return LayoutMacOS, contents, nil
 	}
 	current := filepath.Join(dir, "Versions", "Current")
-	if isFile(filepath.Join(current, "Resources", "Info.plist")) {
+	if exists(filepath.Join(current, "Resources", "Info.plist")) {
 		return LayoutFramework, current, nil
 	}
-	if isFile(filepath.Join(dir, "Resources", "Info.plist")) {
+	if exists(filepath.Join(dir, "Resources", "Info.plist")) {
 		return LayoutFramework, dir, nil
 	}
-	if isFile(filepath.Join(dir, "Info.plist")) {
+	if exists(filepath.Join(dir, "Info.plist")) {
 		return LayoutShallow, dir, nil
 	}
 	return "", "", ErrNotBundle
+}
+
+// checkInside returns an error wrapping ErrOutsideBundle when path, with
+// symbolic links resolved, is not inside the bundle folder dir.
+func checkInside(dir, path string) error {
+	realDir, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return err
+	}
+	realPath, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return fmt.Errorf("cannot resolve %s: %w", path, err)
+	}
+	rel, err := filepath.Rel(realDir, realPath)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return fmt.Errorf("%s %w (target %s)", path, ErrOutsideBundle, realPath)
+	}
+	return nil
 }
 
 func infoPlistPath(layout Layout, contents string) string {
@@ -151,23 +191,39 @@ func executableDir(layout Layout, contents string) string {
 	return contents
 }
 
+// readInfo decodes the Info.plist at path. It opens the file without
+// blocking and checks that it is a regular file before reading, so a FIFO
+// or a device in its place fails at once, and it reads at most
+// maxInfoPlistSize bytes.
 func readInfo(path string, info *Info) error {
-	file, err := os.Open(path)
+	file, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return err
+		return fmt.Errorf("cannot read Info.plist: %w", err)
 	}
 	defer file.Close()
 
 	stat, err := file.Stat()
 	if err != nil {
-		return err
+		return fmt.Errorf("cannot read Info.plist: %w", err)
 	}
-	if stat.Size() > maxInfoPlistSize {
-		return fmt.Errorf("%s is %d bytes, more than the %d this reader accepts", path, stat.Size(), maxInfoPlistSize)
+	if !stat.Mode().IsRegular() {
+		return fmt.Errorf("Info.plist %s is not a regular file (mode %s)", path, stat.Mode())
 	}
-	data := make([]byte, stat.Size())
-	if _, err := file.ReadAt(data, 0); err != nil {
+	data, err := io.ReadAll(io.LimitReader(file, maxInfoPlistSize+1))
+	if err != nil {
 		return fmt.Errorf("cannot read %s: %w", path, err)
+	}
+	if len(data) > maxInfoPlistSize {
+		return fmt.Errorf("%s is more than the %d bytes this reader accepts for an Info.plist", path, maxInfoPlistSize)
+	}
+
+	return decodeInfo(data, path, info)
+}
+
+// decodeInfo decodes the Info.plist bytes read from path.
+func decodeInfo(data []byte, path string, info *Info) error {
+	if err := plistcheck.Check(data); err != nil {
+		return fmt.Errorf("invalid Info.plist %s: %w", path, err)
 	}
 	if _, err := plist.Unmarshal(data, info); err != nil {
 		return fmt.Errorf("invalid Info.plist %s: %w", path, err)
@@ -178,4 +234,11 @@ func readInfo(path string, info *Info) error {
 func isFile(path string) bool {
 	info, err := os.Stat(path)
 	return err == nil && info.Mode().IsRegular()
+}
+
+// exists reports whether path names a directory entry, without following
+// a final symbolic link.
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
 }

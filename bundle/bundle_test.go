@@ -5,7 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+
+	"github.com/sockdoctor/sockdoctor/internal/plistcheck"
 )
 
 const infoPlist = `<?xml version="1.0" encoding="UTF-8"?>
@@ -158,4 +161,115 @@ func TestOpenRejectsExecutablePath(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `invalid CFBundleExecutable "../../../outside"`) {
 		t.Errorf("error = %v, want an invalid CFBundleExecutable error", err)
 	}
+}
+
+func TestOpenRejectsSpecialInfoPlist(t *testing.T) {
+	root := t.TempDir()
+	fifoApp := filepath.Join(root, "Fifo.app")
+	if err := os.MkdirAll(filepath.Join(fifoApp, "Contents"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(fifoApp, "Contents", "Info.plist"), 0o644); err != nil {
+		t.Skipf("cannot make a FIFO here: %v", err)
+	}
+	loopApp := filepath.Join(root, "Loop.app")
+	if err := os.MkdirAll(filepath.Join(loopApp, "Contents"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("Info.plist", filepath.Join(loopApp, "Contents", "Info.plist")); err != nil {
+		t.Fatal(err)
+	}
+
+	cases := map[string]string{
+		fifoApp: "is not a regular file (mode p",
+		loopApp: "cannot resolve",
+	}
+	for dir, want := range cases {
+		_, err := Open(dir)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Open(%s) = %v, want an error containing %q", filepath.Base(dir), err, want)
+		}
+	}
+}
+
+func TestOpenRejectsDeepInfoPlist(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "Deep.app")
+	writeBundleFile(t, filepath.Join(dir, "Contents", "Info.plist"), strings.Repeat("(", 10_000))
+	_, err := Open(dir)
+	if !errors.Is(err, plistcheck.ErrTooDeep) {
+		t.Fatalf("Open = %v, want a nesting error", err)
+	}
+}
+
+func TestOpenRejectsOversizedInfoPlist(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "Big.app")
+	path := filepath.Join(dir, "Contents", "Info.plist")
+	writeBundleFile(t, path, "")
+	if err := os.Truncate(path, maxInfoPlistSize+1); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(dir)
+	if err == nil || !strings.Contains(err.Error(), "more than the") {
+		t.Fatalf("Open = %v, want a size error", err)
+	}
+}
+
+func TestOpenRejectsLinksOutOfBundle(t *testing.T) {
+	cases := []struct {
+		name string
+		link string // path inside the bundle that becomes a link out
+	}{
+		{"Info.plist", filepath.Join("Contents", "Info.plist")},
+		{"executable folder", filepath.Join("Contents", "MacOS")},
+		{"executable", filepath.Join("Contents", "MacOS", "Example")},
+		{"profile", filepath.Join("Contents", "embedded.provisionprofile")},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			dir := filepath.Join(root, "Example.app")
+			writeBundleFile(t, filepath.Join(dir, "Contents", "Info.plist"), infoPlist)
+			writeBundleFile(t, filepath.Join(dir, "Contents", "MacOS", "Example"), "binary")
+			writeBundleFile(t, filepath.Join(dir, "Contents", "embedded.provisionprofile"), "profile")
+
+			inside := filepath.Join(dir, tc.link)
+			outside := filepath.Join(root, "outside")
+			if err := os.Rename(inside, outside); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(outside, inside); err != nil {
+				t.Fatal(err)
+			}
+
+			_, err := Open(dir)
+			if !errors.Is(err, ErrOutsideBundle) {
+				t.Fatalf("Open = %v, want ErrOutsideBundle", err)
+			}
+		})
+	}
+}
+
+func TestOpenFollowsLinksInsideBundle(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "Example.app")
+	writeBundleFile(t, filepath.Join(dir, "Contents", "Info.plist"), infoPlist)
+	writeBundleFile(t, filepath.Join(dir, "Contents", "Resources", "Example"), "binary")
+	if err := os.Symlink("Resources", filepath.Join(dir, "Contents", "MacOS")); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Executable == "" {
+		t.Error("executable behind a link inside the bundle not found")
+	}
+}
+
+// FuzzDecodeInfo starts from the seeds in testdata/fuzz/FuzzDecodeInfo and
+// checks that no Info.plist content panics or stalls the decoder.
+func FuzzDecodeInfo(f *testing.F) {
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var info Info
+		_ = decodeInfo(data, "Info.plist", &info)
+	})
 }

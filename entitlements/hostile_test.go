@@ -12,9 +12,9 @@ import (
 	"github.com/sockdoctor/sockdoctor/internal/plistcheck"
 )
 
-// The generators below build small versions of inputs that crashed or
-// stalled the readers before they were bounded. The fixed readers reject
-// each in well under a millisecond.
+// The generators below build small inputs made to crash or stall readers
+// without nesting, expansion and size limits. The readers reject each in
+// well under a millisecond.
 
 // nestedXMLPlist returns an entitlements plist whose one value is levels
 // nested arrays.

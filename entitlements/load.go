@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/sockdoctor/sockdoctor/bundle"
 	"github.com/sockdoctor/sockdoctor/internal/plistcheck"
@@ -54,16 +55,16 @@ func Load(path string, opts LoadOptions) (*Target, error) {
 		return nil, loadErrorf(path, "pass a bundle folder, a Mach-O file, a plist or a provisioning profile", "not a regular file or folder (mode %s)", info.Mode())
 	}
 
-	file, err := os.Open(path)
+	file, info, err := openRegular(path)
 	if err != nil {
-		return nil, &LoadError{Path: path, Err: err, Hint: "check the file's permissions"}
+		return nil, &LoadError{Path: path, Err: err, Hint: "check the file's permissions, or pass a copy of the file"}
 	}
 	defer file.Close()
 
 	var head [4]byte
 	n, err := file.ReadAt(head[:], 0)
 	if err != nil && !errors.Is(err, io.EOF) {
-		return nil, &LoadError{Path: path, Err: err}
+		return nil, &LoadError{Path: path, Err: err, Hint: "pass a bundle folder, a Mach-O file, a plist or a provisioning profile that can be read as an ordinary file"}
 	}
 	switch {
 	case n == 0:
@@ -81,12 +82,14 @@ func Load(path string, opts LoadOptions) (*Target, error) {
 
 func loadBundle(dir string, opts LoadOptions) (*Target, error) {
 	b, err := bundle.Open(dir)
-	if errors.Is(err, bundle.ErrNotBundle) {
+	switch {
+	case errors.Is(err, bundle.ErrNotBundle):
 		return nil, loadErrorf(dir, "pass an .app, .appex, .xpc or .framework folder, or the Mach-O file itself",
 			"the folder is not a bundle: it has no Contents/Info.plist, Resources/Info.plist or Info.plist")
-	}
-	if err != nil {
-		return nil, &LoadError{Path: dir, Err: err}
+	case errors.Is(err, bundle.ErrOutsideBundle):
+		return nil, &LoadError{Path: dir, Err: err, Hint: "copy the file into the bundle, or pass the file itself"}
+	case err != nil:
+		return nil, &LoadError{Path: dir, Err: err, Hint: "fix or regenerate the bundle's Info.plist (an ordinary XML or binary property list file)"}
 	}
 
 	if b.Executable == "" {
@@ -138,16 +141,32 @@ func noExecutableError(b *bundle.Bundle) error {
 }
 
 func loadMachOFile(path string, opts LoadOptions) (*Target, error) {
-	file, err := os.Open(path)
+	file, info, err := openRegular(path)
 	if err != nil {
-		return nil, &LoadError{Path: path, Err: err}
+		return nil, &LoadError{Path: path, Err: err, Hint: "check the file's permissions"}
 	}
 	defer file.Close()
+	return loadMachO(path, file, info.Size(), opts)
+}
+
+// openRegular opens path for reading without blocking, so a FIFO swapped
+// in after a stat cannot stall the open, and rejects anything but a
+// regular file.
+func openRegular(path string) (*os.File, os.FileInfo, error) {
+	file, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, nil, err
+	}
 	info, err := file.Stat()
 	if err != nil {
-		return nil, &LoadError{Path: path, Err: err}
+		file.Close()
+		return nil, nil, err
 	}
-	return loadMachO(path, file, info.Size(), opts)
+	if !info.Mode().IsRegular() {
+		file.Close()
+		return nil, nil, fmt.Errorf("not a regular file (mode %s)", info.Mode())
+	}
+	return file, info, nil
 }
 
 func loadMachO(path string, r io.ReaderAt, size int64, opts LoadOptions) (*Target, error) {
@@ -248,28 +267,31 @@ func loadPlist(path string, file *os.File, size int64, opts LoadOptions) (*Targe
 	return target, nil
 }
 
-// readAll reads a whole plist or profile file of size bytes, refusing files
-// larger than maxPlistSize.
+// readAll reads a whole plist or profile file, refusing files larger than
+// maxPlistSize. It reads up to the cap instead of trusting size, which is
+// 0 for files such as those under /proc.
 func readAll(file *os.File, size int64) ([]byte, error) {
-	if size > maxPlistSize {
-		return nil, fmt.Errorf("the file is %d bytes, more than the %d a property list or profile may have", size, maxPlistSize)
+	tooLarge := func(n int64) error {
+		return fmt.Errorf("the file is %d bytes or more, more than the %d a property list or profile may have", n, maxPlistSize)
 	}
-	data := make([]byte, size)
-	if _, err := file.ReadAt(data, 0); err != nil && !errors.Is(err, io.EOF) {
+	if size > maxPlistSize {
+		return nil, tooLarge(size)
+	}
+	data, err := io.ReadAll(io.NewSectionReader(file, 0, maxPlistSize+1))
+	if err != nil {
 		return nil, err
+	}
+	if len(data) > maxPlistSize {
+		return nil, tooLarge(int64(len(data)))
 	}
 	return data, nil
 }
 
 func readBounded(path string) ([]byte, error) {
-	file, err := os.Open(path)
+	file, info, err := openRegular(path)
 	if err != nil {
 		return nil, err
 	}
 	defer file.Close()
-	info, err := file.Stat()
-	if err != nil {
-		return nil, err
-	}
 	return readAll(file, info.Size())
 }

@@ -82,7 +82,7 @@ func TestWriteFuzzSeeds(t *testing.T) {
 	}
 	seeds["FuzzParseProfile"]["profile"] = profile
 
-	// Small versions of inputs that once crashed or stalled the readers.
+	// Small inputs made to crash or stall readers without limits.
 	seeds["FuzzParsePlist"]["deep-xml"] = nestedXMLPlist(200)
 	seeds["FuzzParsePlist"]["deep-openstep"] = nestedOpenStepPlist(200)
 	seeds["FuzzParsePlist"]["shared-arrays"] = sharedArrayChain(24)

@@ -48,7 +48,8 @@ func (c codeUnits) at(i int) uint16 {
 	return c.order.Uint16(c.data[2*i:])
 }
 
-// scanState is where the OpenStep scan is in the text.
+// scanState is the kind of text the OpenStep scan is in: a value, a quoted
+// string or a comment.
 type scanState int
 
 const (
@@ -61,7 +62,7 @@ const (
 // checkOpenStep tracks the bracket depth of an OpenStep or GNUstep
 // property list outside quoted strings.
 //
-// The scan errs towards a higher depth than the parser sees: inside
+// The scan errs towards a higher depth than the parser reaches: inside
 // comments it counts opening brackets but not closing ones, so a comment
 // the parser reads differently can only make the check stricter.
 func checkOpenStep(data []byte) error {

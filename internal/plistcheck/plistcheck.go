@@ -1,5 +1,5 @@
 // Package plistcheck bounds the work of decoding an untrusted property list
-// before howett.net/plist sees it.
+// before howett.net/plist decodes it.
 //
 // howett.net/plist v1.0.1 decodes XML and OpenStep property lists by
 // recursion, one Go stack frame per nesting level, so a file of a few MB of
