@@ -336,8 +336,9 @@ func stateFindings(f *facts) []Finding {
 		return finding(ruleSocketPermission, "the current user cannot search the directory %s, so %s fails with EACCES before the socket is reached", f.blockingDir, f.operation)
 	}
 	if f.isBind() {
-		// bind creates the socket; only the directory matters.
-		return nil
+		// bind creates the socket, so the directory matters, and anything
+		// already at the path makes it fail.
+		return bindStateFindings(f, evidence)
 	}
 
 	switch {
@@ -381,6 +382,24 @@ func stateFindings(f *facts) []Finding {
 		return finding(ruleSocketPermission, "the socket's mode %s (owner %s) does not let the current user write it, so connect fails with EACCES", f.mode, f.owner)
 	}
 	return nil
+}
+
+// bindStateFindings reports what already exists at a path the app wants to
+// bind.
+func bindStateFindings(f *facts, evidence []string) []Finding {
+	if !f.exists {
+		return nil
+	}
+	var msg string
+	switch {
+	case f.fileType == "socket" && f.dial == socket.DialConnected:
+		msg = fmt.Sprintf("a server already listens on %s, so bind fails with EADDRINUSE until it stops and its socket file is removed", f.resolvedPath())
+	case f.fileType == "socket":
+		msg = fmt.Sprintf("a socket file already exists at %s, so bind fails with EADDRINUSE unless the app removes it first", f.resolvedPath())
+	default:
+		msg = fmt.Sprintf("a %s already exists at %s, so bind fails with EADDRINUSE", f.typeName(), f.resolvedPath())
+	}
+	return []Finding{ruleBindAddressInUse.NewFinding(f.dist, msg, evidence...)}
 }
 
 // usualPlaces lists where well-known servers that use this socket path or

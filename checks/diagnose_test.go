@@ -602,6 +602,8 @@ func TestDiagnoseSocketState(t *testing.T) {
 			}(),
 			want: "not-a-socket", reason: "too many levels",
 		},
+		{name: "bind on a listening socket", info: listening(docker, socket.LocationHome), op: "bind", want: "bind-address-in-use", reason: "server already listens"},
+		{name: "bind on a stale socket", info: withDial(listening(docker, socket.LocationHome), socket.DialRefused, "ECONNREFUSED"), op: "bind", want: "bind-address-in-use", reason: "removes it first"},
 		{
 			name: "bind on missing path",
 			info: func() *socket.Info {
@@ -613,7 +615,7 @@ func TestDiagnoseSocketState(t *testing.T) {
 		},
 	}
 
-	stateRules := []string{"socket-missing", "not-a-socket", "socket-permission", "socket-stale", "socket-wrong-type", "dial-timeout", "socket-busy", "dial-not-permitted"}
+	stateRules := []string{"socket-missing", "not-a-socket", "socket-permission", "socket-stale", "socket-wrong-type", "dial-timeout", "socket-busy", "dial-not-permitted", "bind-address-in-use"}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := Diagnose(Input{Target: sandboxedApp(nil), Socket: tt.info, Operation: tt.op})

@@ -136,6 +136,28 @@ Evidence: the test connect's errno.`,
 	References: []string{},
 })
 
+var ruleBindAddressInUse = register(&Rule{
+	ID:       "bind-address-in-use",
+	Severity: SeverityWarning,
+	Title:    "Something already exists at the bind path",
+	Summary:  "bind(2) fails with EADDRINUSE while any file exists at the path, whether a server listens on it or an old socket file was left behind.",
+	Doc: `bind(2) on a Unix domain socket creates the socket file, so it fails with
+EADDRINUSE ("Address already in use") when anything exists at the path: a
+socket a server listens on, a socket file a stopped server left behind, or any
+other file. The sandbox may allow the bind and it still fails.
+
+Servers usually remove a leftover socket file before they bind, but only
+after checking that nothing listens on it, because removing a live server's
+socket cuts it off from new clients.
+
+Evidence: the file type at the path and the test connect, which shows whether
+a server listens.`,
+	Workarounds: map[Distribution][]string{
+		DistributionUnknown: {"If a server listens, stop it or bind another path. If nothing listens, remove the old file before bind."},
+	},
+	References: []string{},
+})
+
 var ruleDialNotPermitted = register(&Rule{
 	ID:       "dial-not-permitted",
 	Severity: SeverityWarning,
