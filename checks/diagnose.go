@@ -412,20 +412,23 @@ func (f *facts) usualPlaces() []string {
 	var exact, byName []string
 	for _, p := range socket.Presets(f.home, nil) {
 		line := fmt.Sprintf("%s usually listens on %s (sockdoctor check --preset %s)", p.Software, strings.Join(p.Candidates, " or "), p.Name)
+		var sameName bool
 		for _, c := range p.Candidates {
-			switch {
-			case socket.MacOSPath(c) == given && p.Note != "":
-				// The note already names every usual path; repeating the
-				// candidate list before it would say the same twice.
-				exact = append(exact, fmt.Sprintf("%s (sockdoctor check --preset %s)", p.Note, p.Name))
-			case socket.MacOSPath(c) == given:
-				exact = append(exact, line)
-			case path.Base(c) == path.Base(given):
-				byName = append(byName, line)
-			default:
+			if socket.MacOSPath(c) != given {
+				sameName = sameName || path.Base(c) == path.Base(given)
 				continue
 			}
+			if p.Note != "" {
+				// The note already names every usual path; repeating the
+				// candidate list before it would say the same twice.
+				line = fmt.Sprintf("%s (sockdoctor check --preset %s)", p.Note, p.Name)
+			}
+			exact = append(exact, line)
+			sameName = false
 			break
+		}
+		if sameName {
+			byName = append(byName, line)
 		}
 	}
 	if exact != nil {

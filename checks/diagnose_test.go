@@ -823,3 +823,23 @@ func TestBindAdviceOnlyForBind(t *testing.T) {
 		})
 	}
 }
+
+func TestMissingSocketNamesItsOwnPreset(t *testing.T) {
+	info := withDial(listening("/var/run/docker.sock", socket.LocationVarRun), socket.DialNotFound, "ENOENT")
+	info.Exists, info.Type = false, "missing"
+	d := Diagnose(Input{Target: sandboxedApp(nil), Socket: info, Home: testHome})
+
+	var evidence []string
+	for _, f := range d.Findings {
+		if f.Rule == "socket-missing" {
+			evidence = f.Evidence
+		}
+	}
+	joined := strings.Join(evidence, "\n")
+	if !strings.Contains(joined, "--preset docker") {
+		t.Errorf("evidence does not name the docker preset:\n%s", joined)
+	}
+	if strings.Contains(joined, "Colima") {
+		t.Errorf("evidence lists presets that only share the file name, though one matches the path:\n%s", joined)
+	}
+}
