@@ -130,7 +130,7 @@ func decideBuiltIn(f *facts) (*Finding, string) {
 	}
 
 	// Without the app's bundle ID any app container may be its own, and
-	// without its entitlements any group container may be claimed; an
+	// without its entitlements any group container may be claimed. An
 	// unresolved placeholder leaves the same doubt.
 	if fd := decideUnknown(f); fd != nil {
 		return fd, SandboxUnknown
@@ -419,8 +419,8 @@ func (f *facts) usualPlaces() []string {
 				continue
 			}
 			if p.Note != "" {
-				// The note already names every usual path; repeating the
-				// candidate list before it would say the same twice.
+				// The note already names every usual path, so the
+				// candidate list would repeat it.
 				line = fmt.Sprintf("%s (sockdoctor check --preset %s)", p.Note, p.Name)
 			}
 			exact = append(exact, line)

@@ -53,7 +53,7 @@ type facts struct {
 	dialErrno      string
 	dialError      string
 	serverType     string
-	modelled       string // how a path outside a modelled home was judged
+	modelled       string // reason a path outside a modelled home was not read
 }
 
 // fileException is one files.* temporary exception entitlement.

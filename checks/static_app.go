@@ -8,10 +8,10 @@ import (
 	"github.com/sockdoctor/sockdoctor/entitlements"
 )
 
-// AppStaticFindings runs the static rules on an app as lint does: for a
-// bundle, on every piece of nested code and across them (BundleResults),
-// so an unsandboxed XPC service in a Mac App Store build raises
-// mas-requires-sandbox; for a Mach-O file or a plist, on t alone.
+// AppStaticFindings runs the static rules on an app as lint does. For a
+// bundle it checks every piece of nested code and compares them
+// (BundleResults), so an unsandboxed XPC service in a Mac App Store build
+// raises mas-requires-sandbox. A Mach-O file or a plist is checked alone.
 //
 // t is the main app as the caller loaded it, with any bundle ID or Team ID
 // it supplied, so the app's own findings match the rest of the report.

@@ -52,7 +52,7 @@ Evidence: the resolved path and the group ID that names the container.`,
 // the ID of the socket's container.
 type placeholderMatch struct {
 	claimed string            // the ID as written, such as "$(TeamIdentifierPrefix)ex"
-	values  map[string]string // what each placeholder would expand to
+	values  map[string]string // expansion of each placeholder
 	names   []string          // placeholder names in order of appearance
 }
 
@@ -112,9 +112,9 @@ func (m placeholderMatch) varFlags() string {
 }
 
 // decideUnknown returns the finding that leaves the verdict unknown, or nil
-// when the facts suffice: the socket lies in a container that is the app's
-// own or claimed only if a missing bundle ID, missing entitlements or an
-// unresolved placeholder says so.
+// when the facts suffice. The verdict is unknown when the socket lies in a
+// container whose owner depends on a missing bundle ID, missing
+// entitlements or an unresolved placeholder.
 func decideUnknown(f *facts) *Finding {
 	evidence := append(f.socketEvidence(), f.appEvidence()...)
 	resolved := f.resolvedPath()

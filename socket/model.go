@@ -28,8 +28,8 @@ func modelOutsideHome(expanded string, opts Options) bool {
 
 // inspectModelled fills info for a path outside the modelled home folder
 // without reading or dialling it on this host. A documented symlink is
-// followed to its target inside the home folder, which is then read as
-// usual; any other path is reported with an unknown state.
+// followed to its target inside the home folder, which is read as usual.
+// Any other path gets the file state "unknown".
 func inspectModelled(info *Info, expanded string, opts Options) {
 	given := MacOSPath(expanded)
 	link, ok := documentedLinks[given]

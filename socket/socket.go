@@ -50,11 +50,12 @@ const (
 	DialNotASocket       DialResult = "not-a-socket"
 	DialWrongType        DialResult = "wrong-type"
 	DialTimeout          DialResult = "timeout"
+	DialPathTooLong      DialResult = "path-too-long"
+	DialSkipped          DialResult = "skipped"
+
 	// DialBusy is EAGAIN: Linux returns it at once when the listener's
 	// backlog is full because the server does not accept connections.
 	DialBusy DialResult = "busy"
-	DialPathTooLong      DialResult = "path-too-long"
-	DialSkipped          DialResult = "skipped"
 
 	// DialNotPermitted is EPERM. On macOS it means the sandbox or another
 	// mandatory access control denied the connect (Apple DTS), never that the

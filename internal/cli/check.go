@@ -40,7 +40,7 @@ type checkOptions struct {
 	output outputOptions
 	vars   map[string]string
 	// modelledHome is true when the home folder is not the account's own,
-	// so it stands in for a Mac's home (tests and CI on Linux).
+	// so it models a Mac's home folder (tests and CI on Linux).
 	modelledHome bool
 }
 
