@@ -19,6 +19,15 @@ var documentedLinks = map[string]documentedLink{
 	"/private/var/run/docker.sock": {target: ".docker/run/docker.sock", source: "Docker Desktop (docker/for-mac issue 7109)"},
 }
 
+// IsDocumentedLink reports whether path, in any form macOS accepts, is a
+// symlink that a well-known server creates outside the home folder, such
+// as Docker Desktop's /var/run/docker.sock. Options.ModelOutsideHome judges
+// such a path by its documented target.
+func IsDocumentedLink(path string) bool {
+	_, ok := documentedLinks[MacOSPath(path)]
+	return ok
+}
+
 // modelOutsideHome reports whether Inspect must model expanded instead of
 // reading it: opts.ModelOutsideHome is set and the path lies outside the
 // home folder.

@@ -70,3 +70,17 @@ func TestInspectRealHomeReadsOutside(t *testing.T) {
 		t.Errorf("Modelled = %q, want empty", info.Modelled)
 	}
 }
+
+func TestIsDocumentedLink(t *testing.T) {
+	for path, want := range map[string]bool{
+		"/var/run/docker.sock":           true,
+		"/private/var/run/docker.sock":   true,
+		"/var/run/../run/docker.sock":    true,
+		"/var/run/tailscaled.socket":     false,
+		"/Users/user/.docker/run/x.sock": false,
+	} {
+		if got := IsDocumentedLink(path); got != want {
+			t.Errorf("IsDocumentedLink(%q) = %t, want %t", path, got, want)
+		}
+	}
+}

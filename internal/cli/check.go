@@ -294,7 +294,8 @@ func socketPaths(opts *checkOptions, streams *IO) ([]string, *socket.Preset, err
 // A preset's candidates outside a modelled home folder are modelled rather
 // than read, because on this host they belong to another machine: CI with
 // Docker running would otherwise dial the real daemon. A path given with
-// --socket is always read, since the user named it.
+// --socket is read, since the user named it, unless it is a documented
+// symlink such as /var/run/docker.sock, which on this host is no symlink.
 func diagnoseSocket(target *entitlements.Target, path string, preset *socket.Preset, dist checks.Distribution, static []checks.Finding, opts *checkOptions) (report.Candidate, error) {
 	view := target.Entitlements.View()
 	info, err := socket.Inspect(path, socket.Options{
@@ -305,7 +306,7 @@ func diagnoseSocket(target *entitlements.Target, path string, preset *socket.Pre
 		Operation:        opts.Operation,
 		Dial:             !opts.NoDial,
 		Timeout:          opts.Timeout,
-		ModelOutsideHome: preset != nil && opts.modelledHome,
+		ModelOutsideHome: opts.modelledHome && (preset != nil || socket.IsDocumentedLink(path)),
 	})
 	if err != nil {
 		return report.Candidate{}, inputErrorf("pass the path of a Unix domain socket with --socket", "invalid --socket: %v", err)
