@@ -86,6 +86,7 @@ func TestWriteFuzzSeeds(t *testing.T) {
 	seeds["FuzzParsePlist"]["deep-xml"] = nestedXMLPlist(200)
 	seeds["FuzzParsePlist"]["deep-openstep"] = nestedOpenStepPlist(200)
 	seeds["FuzzParsePlist"]["shared-arrays"] = sharedArrayChain(24)
+	seeds["FuzzParsePlist"]["escape-heavy"] = []byte(`{ a = "` + strings.Repeat(`\n`, 6000) + `"; }`)
 	seeds["FuzzParsePlist"]["unterminated-placeholders"] = []byte("{ a = \"" + strings.Repeat("$(", 2000) + "\"; }")
 	seeds["FuzzParseProfile"]["deep-ber"] = nestedBER(200)
 	seeds["FuzzParseProfile"]["overrunning-child"] = overrunningBER(22)

@@ -167,7 +167,7 @@ func (p *bplist) checkGraph(limit uint64) error {
 			frame.total += uint64(totals[child])
 			frame.depth = max(frame.depth, int(depths[child]))
 			if frame.total > limit {
-				return fmt.Errorf("binary property list %w: more than %d, the cap for a %d-byte file (shared arrays or dictionaries repeated?)", ErrTooLarge, limit, len(p.data))
+				return fmt.Errorf("binary property list expands to more than %d values, the cap for a %d-byte file (shared arrays or dictionaries repeated?), so it is %w", limit, len(p.data), ErrTooLarge)
 			}
 			continue
 		}

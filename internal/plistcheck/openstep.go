@@ -48,6 +48,12 @@ func (c codeUnits) at(i int) uint16 {
 	return c.order.Uint16(c.data[2*i:])
 }
 
+// maxEscapeWork bounds the escape sequences times the length of one quoted
+// string. howett.net/plist v1.0.1 appends to the decoded string once per
+// escape sequence, copying what it has so far, so its time grows with that
+// product: 1<<26 is about 64 MB of copying, tens of milliseconds.
+const maxEscapeWork = 1 << 26
+
 // scanState is the kind of text the OpenStep scan is in: a value, a quoted
 // string or a comment.
 type scanState int
@@ -69,6 +75,7 @@ func checkOpenStep(data []byte) error {
 	text := newCodeUnits(data)
 	state := inValue
 	depth := 0
+	stringStart, escapes := 0, 0
 	for i := 0; i < text.len(); i++ {
 		unit := text.at(i)
 		var next uint16
@@ -80,9 +87,13 @@ func checkOpenStep(data []byte) error {
 		case inQuotedString:
 			switch unit {
 			case '\\':
+				escapes++
 				i++ // the escaped unit cannot end the string
 			case '"':
 				state = inValue
+				if err := checkEscapes(escapes, i-stringStart); err != nil {
+					return err
+				}
 			}
 			continue
 		case inLineComment:
@@ -99,6 +110,7 @@ func checkOpenStep(data []byte) error {
 			switch {
 			case unit == '"':
 				state = inQuotedString
+				stringStart, escapes = i, 0
 				continue
 			case unit == '/' && next == '/':
 				state = inLineComment
@@ -122,6 +134,19 @@ func checkOpenStep(data []byte) error {
 				return fmt.Errorf("OpenStep property list is %w", ErrTooDeep)
 			}
 		}
+	}
+	if state == inQuotedString {
+		// The parser decodes an unterminated string up to the end too.
+		return checkEscapes(escapes, text.len()-stringStart)
+	}
+	return nil
+}
+
+// checkEscapes rejects a quoted string of length code units with escapes
+// escape sequences when decoding it would pass maxEscapeWork.
+func checkEscapes(escapes, length int) error {
+	if int64(escapes)*int64(length) > maxEscapeWork {
+		return fmt.Errorf("OpenStep property list has a quoted string of %d characters with %d escape sequences, %w", length, escapes, ErrTooLarge)
 	}
 	return nil
 }

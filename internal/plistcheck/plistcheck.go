@@ -45,8 +45,9 @@ const valuesPerByte = 8
 var ErrTooDeep = fmt.Errorf("nested more than %d levels deep", MaxDepth)
 
 // ErrTooLarge is wrapped by the error Check returns for a binary property
-// list that expands past its value cap.
-var ErrTooLarge = errors.New("expands to too many values")
+// list that expands past its value cap, or an OpenStep one whose quoted
+// strings would take more than linear time to decode.
+var ErrTooLarge = errors.New("too large to decode")
 
 // Check returns an error when decoding data as a property list would nest
 // deeper than MaxDepth or, for a binary property list, expand to more

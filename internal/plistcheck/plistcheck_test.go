@@ -149,3 +149,22 @@ func FuzzCheck(f *testing.F) {
 		_, _ = plist.Unmarshal(data, &value)
 	})
 }
+
+func TestCheckRejectsEscapeHeavyString(t *testing.T) {
+	inputs := map[string][]byte{
+		"terminated":   []byte(`{ a = "` + strings.Repeat(`\n`, 10_000) + `"; }`),
+		"unterminated": []byte(`{ a = "` + strings.Repeat(`\n`, 10_000)),
+	}
+	for name, data := range inputs {
+		if err := Check(data); !errors.Is(err, ErrTooLarge) {
+			t.Errorf("%s: Check = %v, want ErrTooLarge", name, err)
+		}
+	}
+}
+
+func TestCheckAcceptsFewEscapes(t *testing.T) {
+	data := []byte(`{ a = "` + strings.Repeat(`\n`, 100) + strings.Repeat("x", 10_000) + `"; }`)
+	if err := Check(data); err != nil {
+		t.Fatal(err)
+	}
+}
