@@ -11,9 +11,12 @@ import (
 const (
 	bplistHeaderSize  = 8
 	bplistTrailerSize = 32
+	bplistTagInteger  = 0x10
+	bplistTagData     = 0x40
+	bplistTagASCII    = 0x50
+	bplistTagUTF16    = 0x60
 	bplistTagArray    = 0xa0
 	bplistTagDict     = 0xd0
-	bplistTagInteger  = 0x10
 )
 
 // bplist is the parsed trailer of a binary property list.
@@ -45,8 +48,9 @@ func checkBinary(data []byte) error {
 		return fmt.Errorf("invalid binary property list: %w", err)
 	}
 
-	limit := min(uint64(MaxValues), max(minValueCap, valuesPerByte*uint64(len(data))))
-	return p.checkGraph(limit)
+	valueLimit := min(uint64(MaxValues), max(minValueCap, expansionPerByte*uint64(len(data))))
+	byteLimit := min(uint64(MaxExpandedBytes), max(minExpandedBytesCap, expansionPerByte*uint64(len(data))))
+	return p.checkGraph(valueLimit, byteLimit)
 }
 
 func (p *bplist) validateTrailer() error {
@@ -74,41 +78,53 @@ func readUint(b []byte) uint64 {
 	return value
 }
 
-// children returns the object references of object index: its elements
-// for an array, its keys then values for a dictionary, none otherwise.
-func (p *bplist) children(index uint64) ([]byte, error) {
+// object returns the object references of object index (its elements for
+// an array, its keys then values for a dictionary, none otherwise) and the
+// bytes its own data or string decodes to, as far as the object area
+// holds them.
+func (p *bplist) object(index uint64) (refs []byte, payload uint64, err error) {
 	entry := p.tableOffset + index*uint64(p.offsetSize)
 	offset := readUint(p.data[entry : entry+uint64(p.offsetSize)])
 	if offset < bplistHeaderSize || offset >= p.tableOffset {
-		return nil, fmt.Errorf("object %d starts at byte %d, outside the object area", index, offset)
+		return nil, 0, fmt.Errorf("object %d starts at byte %d, outside the object area", index, offset)
 	}
 
-	tag := p.data[offset]
-	if tag&0xf0 != bplistTagArray && tag&0xf0 != bplistTagDict {
-		return nil, nil
+	tag := p.data[offset] & 0xf0
+	switch tag {
+	case bplistTagData, bplistTagASCII, bplistTagUTF16, bplistTagArray, bplistTagDict:
+	default:
+		return nil, 0, nil
 	}
-	count, start := uint64(tag&0x0f), offset+1
+	count, start := uint64(p.data[offset]&0x0f), offset+1
 	if count == 0x0f {
 		// The count follows as an integer object of 1, 2, 4 or 8 bytes.
 		if start >= p.tableOffset || p.data[start]&0xf0 != bplistTagInteger || p.data[start]&0x0f > 3 {
-			return nil, fmt.Errorf("object %d has an invalid element count", index)
+			return nil, 0, fmt.Errorf("object %d has an invalid length", index)
 		}
 		size := uint64(1) << (p.data[start] & 0x0f)
 		if start+1+size > p.tableOffset {
-			return nil, fmt.Errorf("object %d has a truncated element count", index)
+			return nil, 0, fmt.Errorf("object %d has a truncated length", index)
 		}
 		count, start = readUint(p.data[start+1:start+1+size]), start+1+size
 	}
-	if tag&0xf0 == bplistTagDict {
-		if count > (p.tableOffset-start)/2 {
-			return nil, fmt.Errorf("object %d declares %d entries, past the end of the object area", index, count)
+	available := p.tableOffset - start
+
+	switch tag {
+	case bplistTagData, bplistTagASCII:
+		return nil, min(count, available), nil
+	case bplistTagUTF16:
+		// A UTF-16 code unit takes 2 bytes and decodes to at most 3.
+		return nil, min(count, available/2) * 3, nil
+	case bplistTagDict:
+		if count > available/2 {
+			return nil, 0, fmt.Errorf("object %d declares %d entries, past the end of the object area", index, count)
 		}
 		count *= 2
 	}
-	if count > (p.tableOffset-start)/uint64(p.refSize) {
-		return nil, fmt.Errorf("object %d declares %d references, past the end of the object area", index, count)
+	if count > available/uint64(p.refSize) {
+		return nil, 0, fmt.Errorf("object %d declares %d references, past the end of the object area", index, count)
 	}
-	return p.data[start : start+count*uint64(p.refSize)], nil
+	return p.data[start : start+count*uint64(p.refSize)], 0, nil
 }
 
 // graphFrame is one container on the depth-first stack of checkGraph.
@@ -116,12 +132,14 @@ type graphFrame struct {
 	index uint64
 	refs  []byte // references not visited yet
 	total uint64 // values in the visited subtrees, itself included
+	bytes uint64 // string and data bytes in the visited subtrees
 	depth int    // deepest visited child
 }
 
 // checkGraph walks the object graph from the top object without recursion,
-// memoising each object's expanded value count and depth.
-func (p *bplist) checkGraph(limit uint64) error {
+// memoising each object's expanded value count, string and data bytes, and
+// depth.
+func (p *bplist) checkGraph(valueLimit, byteLimit uint64) error {
 	const (
 		unvisited = iota
 		visiting
@@ -129,10 +147,11 @@ func (p *bplist) checkGraph(limit uint64) error {
 	)
 	state := make([]uint8, p.objectCount)
 	totals := make([]uint32, p.objectCount)
+	byteTotals := make([]uint64, p.objectCount)
 	depths := make([]uint8, p.objectCount)
 
 	push := func(stack []graphFrame, index uint64) ([]graphFrame, error) {
-		refs, err := p.children(index)
+		refs, payload, err := p.object(index)
 		if err != nil {
 			return nil, err
 		}
@@ -140,7 +159,7 @@ func (p *bplist) checkGraph(limit uint64) error {
 			return nil, fmt.Errorf("binary property list is %w", ErrTooDeep)
 		}
 		state[index] = visiting
-		return append(stack, graphFrame{index: index, refs: refs, total: 1}), nil
+		return append(stack, graphFrame{index: index, refs: refs, total: 1, bytes: payload}), nil
 	}
 
 	stack, err := push(nil, p.top)
@@ -165,15 +184,20 @@ func (p *bplist) checkGraph(limit uint64) error {
 			}
 			frame.refs = frame.refs[p.refSize:]
 			frame.total += uint64(totals[child])
+			frame.bytes += byteTotals[child]
 			frame.depth = max(frame.depth, int(depths[child]))
-			if frame.total > limit {
-				return fmt.Errorf("binary property list expands to more than %d values, the cap for a %d-byte file (shared arrays or dictionaries repeated?), so it is %w", limit, len(p.data), ErrTooLarge)
+			if frame.total > valueLimit {
+				return fmt.Errorf("binary property list expands to more than %d values, the cap for a %d-byte file (shared arrays or dictionaries repeated?), so it is %w", valueLimit, len(p.data), ErrTooLarge)
+			}
+			if frame.bytes > byteLimit {
+				return fmt.Errorf("binary property list expands to more than %d bytes of strings and data, the cap for a %d-byte file (shared strings repeated?), so it is %w", byteLimit, len(p.data), ErrTooLarge)
 			}
 			continue
 		}
 
 		state[frame.index] = done
 		totals[frame.index] = uint32(frame.total)
+		byteTotals[frame.index] = frame.bytes
 		depths[frame.index] = uint8(frame.depth + 1)
 		stack = stack[:len(stack)-1]
 	}

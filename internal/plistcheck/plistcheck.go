@@ -26,7 +26,7 @@ const MaxDepth = 128
 
 // MaxValues is the largest number of values a binary property list may
 // expand to, counting each reference to a shared object once per
-// reference. Below that, the cap is valuesPerByte values per input byte,
+// reference. Below that, the cap is expansionPerByte values per input byte,
 // but never less than minValueCap.
 const MaxValues = 1_000_000
 
@@ -34,11 +34,22 @@ const MaxValues = 1_000_000
 // legitimately share a few arrays or dictionaries.
 const minValueCap = 4096
 
-// valuesPerByte bounds the expansion of a binary property list relative to
-// its size. A property list without shared arrays or dictionaries expands
-// to at most one value per object reference, and every reference takes at
-// least one byte.
-const valuesPerByte = 8
+// MaxExpandedBytes is the largest number of string and data bytes a binary
+// property list may expand to, counting a shared string once per
+// reference. Below that, the cap is expansionPerByte bytes per input byte,
+// but never less than minExpandedBytesCap.
+const MaxExpandedBytes = 128 << 20
+
+// minExpandedBytesCap keeps the per-byte cap from rejecting small files
+// that share a few strings.
+const minExpandedBytesCap = 1 << 20
+
+// expansionPerByte bounds the expansion of a binary property list relative
+// to its size, in values and in string and data bytes. Without shared
+// objects, a property list expands to at most one value per object
+// reference, every reference takes at least one byte, and every string or
+// data byte is stored once.
+const expansionPerByte = 8
 
 // ErrTooDeep is wrapped by the error Check returns for nesting past
 // MaxDepth.

@@ -168,3 +168,30 @@ func TestCheckAcceptsFewEscapes(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestCheckRejectsSharedLongString(t *testing.T) {
+	// An array of 1,000 references to one 2 KB string decodes to 2 MB.
+	array := []byte{0xaf, 0x11, 0x03, 0xe8}
+	array = append(array, bytes.Repeat([]byte{1}, 1000)...)
+	text := append([]byte{0x5f, 0x11, 0x08, 0x00}, bytes.Repeat([]byte("x"), 2048)...)
+
+	err := Check(binaryPlist(array, text))
+	if !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("Check = %v, want ErrTooLarge", err)
+	}
+}
+
+func TestCheckAcceptsFewSharedStrings(t *testing.T) {
+	array := []byte{0xaf, 0x10, 0x0a}
+	array = append(array, bytes.Repeat([]byte{1}, 10)...)
+	text := append([]byte{0x5f, 0x11, 0x08, 0x00}, bytes.Repeat([]byte("x"), 2048)...)
+	data := binaryPlist(array, text)
+
+	if err := Check(data); err != nil {
+		t.Fatal(err)
+	}
+	var value any
+	if _, err := plist.Unmarshal(data, &value); err != nil {
+		t.Fatalf("decoder rejects the generated file: %v", err)
+	}
+}
