@@ -135,6 +135,6 @@ type Stats struct {
 	// Unknown counts lines in no known format.
 	Unknown int
 	// Oversized counts lines longer than MaxLineBytes and JSON records longer
-	// than MaxRecordBytes; they are skipped.
+	// than MaxRecordBytes or MaxRecordLines; they are skipped.
 	Oversized int
 }

@@ -11,6 +11,12 @@ import (
 // counted in Stats.Oversized, so memory stays bounded on any input.
 const MaxRecordBytes = 1 << 20
 
+// MaxRecordLines bounds the lines of one JSON record. A record of `log show
+// --style json` takes a few dozen lines, more with a long backtrace. A
+// record still open after this many lines is skipped and counted in
+// Stats.Oversized, and the lines after it are parsed afresh.
+const MaxRecordLines = 4096
+
 // logRecord holds the fields of a `log show --style json` or `--style
 // ndjson` record that sockdoctor reads. processImagePath and processID name
 // the process that logged the message: the kernel, for sandbox denials.
@@ -35,12 +41,19 @@ type jsonAssembler struct {
 
 	record    []byte
 	startLine int
+	lines     int  // lines of the current record so far
+	oneLine   bool // the record has content on its first line, as ndjson does
+	completed bool // a record ended on the line last fed
 }
 
 // feed consumes one line. complete is called with each record that ends on
 // this line. It returns false when the line holds bytes that cannot be part
 // of the document, which ends it.
 func (a *jsonAssembler) feed(line []byte, lineNo int, complete func(record []byte, startLine int, overflow bool)) bool {
+	a.completed = false
+	if a.depth > 0 {
+		a.lines++
+	}
 	for i := 0; i < len(line); i++ {
 		c := line[i]
 		if a.depth == 0 {
@@ -62,6 +75,8 @@ func (a *jsonAssembler) feed(line []byte, lineNo int, complete func(record []byt
 			a.record = a.record[:0]
 			a.startLine = lineNo
 			a.overflow = false
+			a.lines = 1
+			a.oneLine = len(bytes.TrimSpace(line[i+1:])) > 0
 		}
 
 		a.appendByte(c)
@@ -80,6 +95,7 @@ func (a *jsonAssembler) feed(line []byte, lineNo int, complete func(record []byt
 			if a.depth == 0 {
 				complete(a.record, a.startLine, a.overflow)
 				a.record = a.record[:0]
+				a.completed = true
 			}
 		}
 	}
@@ -96,6 +112,42 @@ func (a *jsonAssembler) appendByte(c byte) {
 		return
 	}
 	a.record = append(a.record, c)
+}
+
+// inRecord reports whether a record is open at the end of the last line.
+func (a *jsonAssembler) inRecord() bool { return a.depth > 0 }
+
+// brokenRecord reports whether the open record cannot continue: a JSON
+// string never contains a raw line break, so a record whose last line ends
+// inside a string was cut off.
+func (a *jsonAssembler) brokenRecord() bool { return a.depth > 0 && a.inString }
+
+// continues reports whether line can be the next line of the open record.
+// It is false for a line that starts a new ndjson record while an ndjson
+// record is open. It is also false for a line that no JSON text can start
+// with, or that parses as a known log format such as a kernel denial. Such
+// a line shows that the open record was cut off.
+func (a *jsonAssembler) continues(line []byte) bool {
+	trimmed := trimSpaceLeft(line)
+	if len(trimmed) == 0 {
+		return true
+	}
+	switch c := trimmed[0]; {
+	case c == '{':
+		return !(a.oneLine && len(trimmed) > 1 && trimmed[1] == '"')
+	case c == '"' || c == '}' || c == '[' || c == ']' || c == ',' || c == ':':
+		return true
+	case isDigit(c) || c == '-' || c == 't' || c == 'f' || c == 'n':
+		// A number or literal in an array, unless the line reads as a log
+		// line, such as one that starts with a timestamp.
+		if _, ok := parseViolationLine(trimmed); ok || isBoilerplate(trimmed) {
+			return false
+		}
+		_, kind := parseLine(line)
+		return kind == lineUnknown
+	default:
+		return false
+	}
 }
 
 // reset leaves the document, dropping any partial record.

@@ -161,11 +161,9 @@ func (s *Scanner) handleLine(line []byte) {
 	s.stats.Lines++
 
 	if s.json.active {
-		if s.json.feed(line, s.lineNo, s.completeRecord) {
+		if done := s.feedJSON(line); done {
 			return
 		}
-		s.stats.Unknown++
-		return
 	}
 
 	if s.report.active {
@@ -183,6 +181,7 @@ func (s *Scanner) handleLine(line []byte) {
 	// A line that starts like JSON but is not JSON, such as "[subsystem] text",
 	// is read as a log line.
 	if (trimmed[0] == '{' || trimmed[0] == '[') && s.json.feed(line, s.lineNo, s.completeRecord) {
+		s.dropCutRecord()
 		return
 	}
 	if report, ok := parseViolationLine(trimmed); ok {
@@ -208,6 +207,43 @@ func (s *Scanner) handleLine(line []byte) {
 		if !isBoilerplate(trimmed) {
 			s.stats.Unknown++
 		}
+	}
+}
+
+// feedJSON passes a line to the open JSON document. It returns false when
+// the line is not part of the document, which then ends; the caller parses
+// the line afresh.
+func (s *Scanner) feedJSON(line []byte) (done bool) {
+	if s.json.inRecord() && !s.json.continues(line) {
+		// The open record was cut off, so it is counted, and the line
+		// starts whatever comes next.
+		s.stats.Unknown++
+		s.json.reset()
+		return false
+	}
+	if s.json.feed(line, s.lineNo, s.completeRecord) {
+		s.dropCutRecord()
+		return true
+	}
+	if s.json.completed {
+		// A record ended earlier on this line, so the line is not parsed
+		// again, which could return its event twice.
+		s.stats.Unknown++
+		return true
+	}
+	return false
+}
+
+// dropCutRecord drops an open JSON record that cannot be completed: one
+// whose line ends inside a string, or one longer than MaxRecordLines.
+func (s *Scanner) dropCutRecord() {
+	switch {
+	case s.json.brokenRecord():
+		s.stats.Unknown++
+		s.json.reset()
+	case s.json.inRecord() && s.json.lines >= MaxRecordLines:
+		s.stats.Oversized++
+		s.json.reset()
 	}
 }
 

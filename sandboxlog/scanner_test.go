@@ -507,3 +507,97 @@ func TestScannerEagerKeepsReportOfOneWrite(t *testing.T) {
 		t.Errorf("Identifier = %q, want the report's", events[0].Identifier)
 	}
 }
+
+func TestScannerStrayBraceEndsAtKernelLine(t *testing.T) {
+	input := "{ unbalanced\n" +
+		"Sandbox: curl(1) deny(1) network-outbound /private/tmp/a\n" +
+		"Sandbox: nc(2) deny(1) network-outbound /private/tmp/b\n"
+	events, stats := scanAll(t, input)
+	if len(events) != 2 {
+		t.Fatalf("got %d events, want 2: %+v", len(events), events)
+	}
+	if events[0].Process != "curl" || events[0].Line != 2 {
+		t.Errorf("first event = %q on line %d, want curl on line 2", events[0].Process, events[0].Line)
+	}
+	if stats.Unknown != 1 {
+		t.Errorf("Unknown = %d, want 1 for the stray brace", stats.Unknown)
+	}
+}
+
+func TestScannerCutNDJSONRecord(t *testing.T) {
+	cases := map[string]string{
+		"inside string": `{"eventMessage":"x` + "\n",
+		"after string":  `{"eventMessage":"x",` + "\n",
+	}
+	for name, first := range cases {
+		t.Run(name, func(t *testing.T) {
+			input := first +
+				`{"eventMessage":"Sandbox: curl(1) deny(1) network-outbound \/private\/tmp\/a"}` + "\n" +
+				"Sandbox: nc(2) deny(1) network-outbound /private/tmp/b\n"
+			events, stats := scanAll(t, input)
+			if len(events) != 2 {
+				t.Fatalf("got %d events, want 2: %+v", len(events), events)
+			}
+			if events[0].Process != "curl" || events[1].Process != "nc" {
+				t.Errorf("processes = %q, %q, want curl, nc", events[0].Process, events[1].Process)
+			}
+			if stats.Unknown != 1 {
+				t.Errorf("Unknown = %d, want 1 for the cut record", stats.Unknown)
+			}
+		})
+	}
+}
+
+func TestScannerCutRecordBeforeLogShowLine(t *testing.T) {
+	input := "[{\n  \"traceID\" : 1,\n" +
+		"2026-10-01 11:26:44.249142-0700  0x1  Error  0x0  0  0  kernel: (Sandbox) Sandbox: curl(1) deny(1) network-outbound /private/tmp/a\n"
+	events, stats := scanAll(t, input)
+	if len(events) != 1 {
+		t.Fatalf("got %d events, want 1: %+v", len(events), events)
+	}
+	if events[0].Process != "curl" {
+		t.Errorf("Process = %q, want curl", events[0].Process)
+	}
+	if stats.Unknown != 1 {
+		t.Errorf("Unknown = %d, want 1 for the cut record", stats.Unknown)
+	}
+}
+
+func TestScannerRecordLineLimit(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{\n")
+	for range MaxRecordLines + 10 {
+		b.WriteString("\"k\" : 1,\n")
+	}
+	b.WriteString("Sandbox: curl(1) deny(1) network-outbound /private/tmp/a\n")
+	events, stats := scanAll(t, b.String())
+	if len(events) != 1 {
+		t.Fatalf("got %d events, want 1", len(events))
+	}
+	if stats.Oversized != 1 {
+		t.Errorf("Oversized = %d, want 1 for the endless record", stats.Oversized)
+	}
+}
+
+func TestScannerEagerAfterCutRecord(t *testing.T) {
+	r, w := io.Pipe()
+	defer w.Close()
+	s := NewScanner(r, Options{Eager: true})
+	done := make(chan Event)
+	go func() {
+		if s.Scan() {
+			done <- s.Event()
+		}
+		close(done)
+	}()
+	if _, err := io.WriteString(w, `{"eventMessage":"x`+"\nSandbox: curl(1) deny(1) network-outbound /private/tmp/a\n"); err != nil {
+		t.Fatal(err)
+	}
+	ev, ok := <-done
+	if !ok {
+		t.Fatal("Scan returned no event")
+	}
+	if ev.Process != "curl" {
+		t.Errorf("Process = %q, want curl", ev.Process)
+	}
+}
