@@ -120,3 +120,32 @@ func TestEntitlementsHostileInput(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileInputEveryCommand checks that the commands that read
+// entitlements report a too-deep plist as an input error naming the file.
+func TestHostileInputEveryCommand(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "deep.plist")
+	if err := os.WriteFile(path, []byte(strings.Repeat("<array>", 20_000)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	socketPath := filepath.Join(dir, "missing.sock")
+	commands := [][]string{
+		{"entitlements", path},
+		{"lint", path},
+		{"check", "--entitlements", path, "--socket", socketPath},
+		{"check", "--app", path, "--socket", socketPath},
+	}
+	for _, args := range commands {
+		code, _, stderr := runEntitlementsCommand(args...)
+		if code != ExitUsage {
+			t.Errorf("%v: exit code %d, want %d", args, code, ExitUsage)
+		}
+		if !strings.Contains(stderr, `"`+path+`"`) {
+			t.Errorf("%v: stderr does not name the file:\n%s", args, stderr)
+		}
+		if !strings.Contains(stderr, "nested more than 128 levels deep") {
+			t.Errorf("%v: stderr lacks the nesting error:\n%s", args, stderr)
+		}
+	}
+}
