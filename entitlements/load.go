@@ -113,7 +113,7 @@ func loadBundle(dir string, opts LoadOptions) (*Target, error) {
 	if b.ProfilePath != "" {
 		data, err := readBounded(b.ProfilePath)
 		if err != nil {
-			return nil, &LoadError{Path: b.ProfilePath, Err: err}
+			return nil, &LoadError{Path: b.ProfilePath, Err: err, Hint: "replace the embedded profile with one downloaded from the developer account"}
 		}
 		profile, err := ParseProfile(data)
 		if err != nil {
@@ -227,7 +227,7 @@ func selectSlice(slices []Slice, arch string) (Slice, error) {
 func loadProfile(path string, file *os.File, size int64) (*Target, error) {
 	data, err := readAll(file, size)
 	if err != nil {
-		return nil, &LoadError{Path: path, Err: err}
+		return nil, &LoadError{Path: path, Err: err, Hint: "download the profile again from the developer account"}
 	}
 	profile, err := ParseProfile(data)
 	if err != nil {
@@ -246,7 +246,8 @@ func loadProfile(path string, file *os.File, size int64) (*Target, error) {
 func loadPlist(path string, file *os.File, size int64, opts LoadOptions) (*Target, error) {
 	data, err := readAll(file, size)
 	if err != nil {
-		return nil, &LoadError{Path: path, Err: err}
+		return nil, &LoadError{Path: path, Err: err,
+			Hint: "pass an .entitlements, .plist or .xcent property list (XML, binary or OpenStep), a Mach-O file or a bundle"}
 	}
 	if looksLikePlainProfile(data) {
 		return nil, &LoadError{Path: path, Err: ErrPlainProfile,
@@ -271,18 +272,15 @@ func loadPlist(path string, file *os.File, size int64, opts LoadOptions) (*Targe
 // maxPlistSize. It reads up to the cap instead of trusting size, which is
 // 0 for files such as those under /proc.
 func readAll(file *os.File, size int64) ([]byte, error) {
-	tooLarge := func(n int64) error {
-		return fmt.Errorf("the file is %d bytes or more, more than the %d a property list or profile may have", n, maxPlistSize)
-	}
 	if size > maxPlistSize {
-		return nil, tooLarge(size)
+		return nil, fmt.Errorf("the file is %d bytes, more than the %d a property list or profile may have", size, maxPlistSize)
 	}
 	data, err := io.ReadAll(io.NewSectionReader(file, 0, maxPlistSize+1))
 	if err != nil {
 		return nil, err
 	}
 	if len(data) > maxPlistSize {
-		return nil, tooLarge(int64(len(data)))
+		return nil, fmt.Errorf("the file has more than the %d bytes a property list or profile may have", maxPlistSize)
 	}
 	return data, nil
 }
