@@ -91,6 +91,16 @@ func TestWriteFuzzSeeds(t *testing.T) {
 	seeds["FuzzParseProfile"]["deep-ber"] = nestedBER(200)
 	seeds["FuzzParseProfile"]["overrunning-child"] = overrunningBER(22)
 	seeds["FuzzReadMachO"]["fat-overlapping"] = fatOfOneSlice(compactAdHoc, 32)
+	deepXMLBlob, err := fixture.MachO("arm64", fixture.Signing{Identifier: "com.example.App", Entitlements: string(nestedXMLPlist(200)), NoDER: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seeds["FuzzReadMachO"]["deep-xml-blob"] = compactImageUnchecked(t, deepXMLBlob)
+	deepCMS, err := fixture.MachO("arm64", fixture.Signing{Identifier: "com.example.App", Signer: developerID, CMS: nestedBER(200)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seeds["FuzzReadMachO"]["deep-cms"] = compactImage(t, deepCMS)
 
 	for target, files := range seeds {
 		dir := filepath.Join("testdata", "fuzz", target)
@@ -108,8 +118,18 @@ func TestWriteFuzzSeeds(t *testing.T) {
 
 // compactImage moves the code signature of a generated image right after
 // its load commands and trims the SuperBlob's padding, so a fuzz seed is a
-// few KB instead of the 16 KB page layout.
+// few KB instead of the 16 KB page layout, and checks that it still reads.
 func compactImage(t *testing.T, image []byte) []byte {
+	t.Helper()
+	out := compactImageUnchecked(t, image)
+	if _, err := entitlements.ReadMachO(bytesReader(out), int64(len(out))); err != nil {
+		t.Fatalf("compact image does not read: %v", err)
+	}
+	return out
+}
+
+// compactImageUnchecked is compactImage for images that must not read.
+func compactImageUnchecked(t *testing.T, image []byte) []byte {
 	t.Helper()
 	offset, _, err := fixture.CodeSignatureRange(image)
 	if err != nil {
@@ -133,9 +153,6 @@ func compactImage(t *testing.T, image []byte) []byte {
 			binary.LittleEndian.PutUint32(out[at+12:], length)
 		}
 		at += int(size)
-	}
-	if _, err := entitlements.ReadMachO(bytesReader(out), int64(len(out))); err != nil {
-		t.Fatalf("compact image does not read: %v", err)
 	}
 	return out
 }
