@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/sockdoctor/sockdoctor/checks"
 )
 
 // WriteExplainText writes every denial of r and a summary of the input.
@@ -41,10 +39,10 @@ func WriteDenialText(w io.Writer, n int, d *Denial, opts TextOptions) error {
 		tw.printf("  %s\n", line)
 	}
 	for _, a := range d.Assumed {
-		tw.printf("  %s %s\n", tw.p.faint.Sprint("assumed:"), Printable(a))
+		tw.printf("  %s %s\n", tw.p.faint.Sprint("assumed:"), a)
 	}
 	if d.Meaning != "" {
-		tw.printf("  %s\n", Printable(d.Meaning))
+		tw.printf("  %s\n", d.Meaning)
 	}
 	tw.println()
 
@@ -53,7 +51,7 @@ func WriteDenialText(w io.Writer, n int, d *Denial, opts TextOptions) error {
 		tw.println()
 	}
 	if d.Verdict != nil || len(d.Findings) > 0 {
-		tw.findings(printableFindings(d.Findings))
+		tw.findings(d.Findings)
 		tw.println()
 	}
 	return tw.err
@@ -93,39 +91,18 @@ func plural(n int, noun string) string {
 func reportFacts(d *Denial) []string {
 	var lines []string
 	if d.Identifier != "" {
-		lines = append(lines, "identifier: "+Printable(d.Identifier))
+		lines = append(lines, "identifier: "+d.Identifier)
 	}
 	if d.ExecutablePath != "" {
-		lines = append(lines, "executable: "+Printable(d.ExecutablePath))
+		lines = append(lines, "executable: "+d.ExecutablePath)
 	}
 	if d.Responsible != "" && d.Responsible != d.ExecutablePath {
-		lines = append(lines, "responsible: "+Printable(d.Responsible))
+		lines = append(lines, "responsible: "+d.Responsible)
 	}
 	for i, frame := range d.Backtrace {
-		lines = append(lines, fmt.Sprintf("frame %d: %s", i, Printable(frame)))
+		lines = append(lines, fmt.Sprintf("frame %d: %s", i, frame))
 	}
 	return lines
-}
-
-// printableFindings returns findings with their texts made printable,
-// because messages and evidence quote paths from the log.
-func printableFindings(findings []checks.Finding) []checks.Finding {
-	out := make([]checks.Finding, len(findings))
-	for i, f := range findings {
-		f.Message = Printable(f.Message)
-		f.Evidence = printableAll(f.Evidence)
-		f.Workaround = printableAll(f.Workaround)
-		out[i] = f
-	}
-	return out
-}
-
-func printableAll(items []string) []string {
-	out := make([]string, len(items))
-	for i, s := range items {
-		out[i] = Printable(s)
-	}
-	return out
 }
 
 // WriteExplainJSON writes r as indented JSON followed by a newline.
@@ -182,17 +159,17 @@ func WriteExplainMarkdown(w io.Writer, r *ExplainReport, opts ExplainMarkdownOpt
 // WriteDenialMarkdown writes one denial, numbered n, as a Markdown section.
 func WriteDenialMarkdown(w io.Writer, n int, d *Denial, opts ExplainMarkdownOptions) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "### %d. %s\n\n", n, code(oneLine(d.Headline())))
+	fmt.Fprintf(&b, "### %d. %s\n\n", n, code(d.Headline()))
 	b.WriteString(fence(d.Raw) + "\n\n")
 	facts := []string{d.Source()}
 	if occ := d.Occurrences(); occ != "" {
 		facts = append(facts, occ)
 	}
-	fmt.Fprintf(&b, "%s\n\n", oneLine(strings.Join(facts, "; ")))
+	fmt.Fprintf(&b, "%s\n\n", markdownText(strings.Join(facts, "; ")))
 	markdownList(&b, "Violation report", reportFacts(d))
-	markdownList(&b, "Assumed", printableAll(d.Assumed))
+	markdownList(&b, "Assumed", d.Assumed)
 	if d.Meaning != "" {
-		fmt.Fprintf(&b, "%s\n\n", oneLine(d.Meaning))
+		fmt.Fprintf(&b, "%s\n\n", markdownText(d.Meaning))
 	}
 
 	if d.Verdict != nil {
@@ -200,10 +177,10 @@ func WriteDenialMarkdown(w io.Writer, n int, d *Denial, opts ExplainMarkdownOpti
 		if d.Verdict.Rule != "" {
 			rule = code(d.Verdict.Rule)
 		}
-		fmt.Fprintf(&b, "**Sandbox: %s** (%s)\n\n> %s\n\n", d.Verdict.Sandbox, rule, oneLine(d.Verdict.Summary))
+		fmt.Fprintf(&b, "**Sandbox: %s** (%s)\n\n> %s\n\n", d.Verdict.Sandbox, rule, markdownText(d.Verdict.Summary))
 	}
 	if d.Verdict != nil || len(d.Findings) > 0 {
-		markdownFindings(&b, printableFindings(d.Findings), "####")
+		markdownFindings(&b, d.Findings, "####")
 	}
 	return writeExplainRedacted(w, b.String(), opts)
 }

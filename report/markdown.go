@@ -65,14 +65,14 @@ func markdownVerdict(b *strings.Builder, v checks.Verdict) {
 		rule = code(v.Rule)
 	}
 	fmt.Fprintf(b, "## sockdoctor: %s (%s)\n\n", v.Sandbox, rule)
-	fmt.Fprintf(b, "> %s\n\n", oneLine(v.Summary))
+	fmt.Fprintf(b, "> %s\n\n", markdownText(v.Summary))
 }
 
 func markdownTarget(b *strings.Builder, tg *Target) {
 	b.WriteString("| | |\n|---|---|\n")
 	fmt.Fprintf(b, "| App | %s |\n", cell(code(tg.Path)))
-	fmt.Fprintf(b, "| Identity | %s |\n", cell(strings.Join(targetFacts(tg), ", ")))
-	fmt.Fprintf(b, "| Sandbox | %s |\n\n", cell(sandboxFacts(tg)))
+	fmt.Fprintf(b, "| Identity | %s |\n", cell(markdownIdentity(tg)))
+	fmt.Fprintf(b, "| Sandbox | %s |\n\n", cell(markdownSandbox(tg)))
 }
 
 func markdownSocket(b *strings.Builder, info *socket.Info) {
@@ -82,7 +82,7 @@ func markdownSocket(b *strings.Builder, info *socket.Info) {
 	b.WriteString("| Socket | |\n|---|---|\n")
 	fmt.Fprintf(b, "| Path | %s |\n", cell(code(info.Path)))
 	for _, line := range socketFacts(info) {
-		fmt.Fprintf(b, "| | %s |\n", cell(line))
+		fmt.Fprintf(b, "| | %s |\n", cell(markdownText(line)))
 	}
 	b.WriteString("\n")
 	if info.Dial.Result != socket.DialSkipped {
@@ -96,8 +96,8 @@ func markdownFindings(b *strings.Builder, findings []checks.Finding, heading str
 		return
 	}
 	for _, f := range findings {
-		fmt.Fprintf(b, "%s %s %s: %s\n\n", heading, f.Severity, code(f.Rule), f.Title)
-		fmt.Fprintf(b, "%s\n\n", oneLine(f.Message))
+		fmt.Fprintf(b, "%s %s %s: %s\n\n", heading, f.Severity, code(f.Rule), markdownText(f.Title))
+		fmt.Fprintf(b, "%s\n\n", markdownText(f.Message))
 		markdownList(b, "Evidence", f.Evidence)
 		markdownList(b, "Workaround", f.Workaround)
 		markdownList(b, "References", f.References)
@@ -110,17 +110,46 @@ func markdownList(b *strings.Builder, heading string, items []string) {
 	}
 	fmt.Fprintf(b, "**%s**\n\n", heading)
 	for _, item := range items {
-		fmt.Fprintf(b, "- %s\n", oneLine(item))
+		fmt.Fprintf(b, "- %s\n", markdownText(item))
 	}
 	b.WriteString("\n")
 }
 
+// markdownIdentity is targetFacts with the bundle ID and team ID, which
+// come from the app, in code spans.
+func markdownIdentity(tg *Target) string {
+	var facts []string
+	if tg.BundleID != "" {
+		facts = append(facts, "bundle ID "+code(tg.BundleID))
+	}
+	if tg.TeamID != "" {
+		facts = append(facts, "team "+code(tg.TeamID))
+	}
+	facts = append(facts, "signature "+markdownText(tg.Signature), "distribution "+markdownText(tg.Distribution))
+	return strings.Join(facts, ", ")
+}
+
+// markdownSandbox is sandboxFacts with each app group in a code span.
+func markdownSandbox(tg *Target) string {
+	if !tg.Sandboxed || len(tg.AppGroups) == 0 {
+		return markdownText(sandboxFacts(tg))
+	}
+	groups := make([]string, len(tg.AppGroups))
+	for i, g := range tg.AppGroups {
+		groups[i] = code(g)
+	}
+	return "sandboxed, app groups " + strings.Join(groups, ", ")
+}
+
 // code wraps s in a code span whose backtick fence is longer than any run
-// of backticks inside s, as CommonMark requires.
+// of backticks inside s, as CommonMark requires. Control characters and
+// line breaks in s are escaped with Printable, and HTML inside a code span
+// is shown as text.
 func code(s string) string {
 	if s == "" {
 		return ""
 	}
+	s = Printable(s)
 	fence := strings.Repeat("`", longestBacktickRun(s)+1)
 	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
 		return fence + " " + s + " " + fence
@@ -143,13 +172,28 @@ func longestBacktickRun(s string) int {
 	return longest
 }
 
-// cell escapes the pipe that would end a table cell.
-func cell(s string) string {
-	return strings.ReplaceAll(oneLine(s), "|", `\|`)
+// cell escapes the pipe that would end a table cell, also inside a code
+// span, in Markdown made by code or markdownText.
+func cell(markdown string) string {
+	return strings.ReplaceAll(markdown, "|", `\|`)
 }
 
-// oneLine replaces line breaks in s with spaces, so a path with a newline
-// cannot break the Markdown structure.
-func oneLine(s string) string {
-	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+// markdownEscaper escapes the characters that would start HTML, an entity,
+// a code span or a backslash escape in Markdown text.
+var markdownEscaper = strings.NewReplacer(
+	"&", "&amp;",
+	"<", "&lt;",
+	">", "&gt;",
+	"`", "\\`",
+	"\\", "\\\\",
+)
+
+// markdownText escapes s for Markdown text outside code spans. Control
+// characters and line breaks become \x escapes (Printable), so a value
+// cannot end a list item or forge a line, and HTML shows as text.
+//
+// NOTE: emphasis and link characters (*, _, [, ]) pass unchanged, so a
+// path can still show in italics or as a link text, though not as HTML.
+func markdownText(s string) string {
+	return markdownEscaper.Replace(Printable(s))
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 
 	"github.com/fatih/color"
@@ -25,26 +26,44 @@ const dialNote = "The test connect ran in sockdoctor's process, outside the app'
 // palette holds the colours of one output; every colour is off unless
 // TextOptions.Color is set.
 type palette struct {
-	bold, red, yellow, green, cyan, faint *color.Color
+	bold, red, yellow, green, cyan, faint style
+}
+
+// style is one colour of a palette. It escapes the text it colours with
+// Printable, because the text may quote paths and log lines.
+type style struct {
+	color *color.Color
+}
+
+// styled is text that a style has escaped and coloured; textWriter.printf
+// writes it as it is.
+type styled string
+
+func (s style) Sprint(a ...any) styled {
+	return styled(s.color.Sprint(Printable(fmt.Sprint(a...))))
+}
+
+func (s style) Sprintf(format string, a ...any) styled {
+	return styled(s.color.Sprint(Printable(fmt.Sprintf(format, a...))))
 }
 
 func newPalette(enabled bool) palette {
-	newColor := func(attrs ...color.Attribute) *color.Color {
+	newStyle := func(attrs ...color.Attribute) style {
 		c := color.New(attrs...)
 		if enabled {
 			c.EnableColor()
 		} else {
 			c.DisableColor()
 		}
-		return c
+		return style{color: c}
 	}
 	return palette{
-		bold:   newColor(color.Bold),
-		red:    newColor(color.FgRed, color.Bold),
-		yellow: newColor(color.FgYellow, color.Bold),
-		green:  newColor(color.FgGreen, color.Bold),
-		cyan:   newColor(color.FgCyan),
-		faint:  newColor(color.Faint),
+		bold:   newStyle(color.Bold),
+		red:    newStyle(color.FgRed, color.Bold),
+		yellow: newStyle(color.FgYellow, color.Bold),
+		green:  newStyle(color.FgGreen, color.Bold),
+		cyan:   newStyle(color.FgCyan),
+		faint:  newStyle(color.Faint),
 	}
 }
 
@@ -104,10 +123,41 @@ type textWriter struct {
 	err error
 }
 
+// printf formats like fmt.Fprintf. Every string argument except styled
+// text is escaped with Printable, so no path, log text or entitlement value
+// reaches the terminal as a control character or a line break.
 func (t *textWriter) printf(format string, args ...any) {
 	if t.err == nil {
-		_, t.err = fmt.Fprintf(t.w, format, args...)
+		_, t.err = Fprintf(t.w, format, args...)
 	}
+}
+
+// Fprintf formats like fmt.Fprintf, but escapes every string, error and
+// fmt.Stringer argument with Printable. Use it for terminal output that
+// quotes values from outside: paths, log text, entitlement values.
+func Fprintf(w io.Writer, format string, args ...any) (int, error) {
+	escaped := make([]any, len(args))
+	for i, arg := range args {
+		escaped[i] = printableArg(arg)
+	}
+	return fmt.Fprintf(w, format, escaped...)
+}
+
+func printableArg(arg any) any {
+	switch v := arg.(type) {
+	case styled:
+		return string(v)
+	case string:
+		return Printable(v)
+	case error:
+		return Printable(v.Error())
+	case fmt.Stringer:
+		return Printable(v.String())
+	}
+	if v := reflect.ValueOf(arg); v.Kind() == reflect.String {
+		return Printable(v.String())
+	}
+	return arg
 }
 
 func (t *textWriter) println() { t.printf("\n") }
@@ -120,14 +170,15 @@ func (t *textWriter) verdict(v checks.Verdict) {
 // verdictWord writes the rest of a verdict header: the coloured verdict,
 // the deciding rule and the summary on the next line.
 func (t *textWriter) verdictWord(v checks.Verdict) {
-	word := strings.ToUpper(v.Sandbox)
+	upper := strings.ToUpper(v.Sandbox)
+	var word styled
 	switch v.Sandbox {
 	case checks.SandboxDenied:
-		word = t.p.red.Sprint(word)
+		word = t.p.red.Sprint(upper)
 	case checks.SandboxAllowed, checks.SandboxNotSandboxed:
-		word = t.p.green.Sprint(word)
+		word = t.p.green.Sprint(upper)
 	default:
-		word = t.p.yellow.Sprint(word)
+		word = t.p.yellow.Sprint(upper)
 	}
 	rule := v.Rule
 	if rule == "" {
@@ -172,7 +223,7 @@ func (t *textWriter) findings(findings []checks.Finding) {
 	}
 }
 
-func (t *textWriter) severity(s checks.Severity) string {
+func (t *textWriter) severity(s checks.Severity) styled {
 	label := fmt.Sprintf("%-7s", s)
 	switch s {
 	case checks.SeverityError:

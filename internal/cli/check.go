@@ -225,7 +225,7 @@ func runCheck(streams *IO, opts *checkOptions) error {
 
 	static, problems := checks.AppStaticFindings(target, entitlements.LoadOptions{Vars: opts.vars}, checks.StaticOptions{Distribution: dist})
 	for _, p := range problems {
-		fmt.Fprintf(streams.Err, "sockdoctor: warning: %v; its static findings are left out\n", p)
+		report.Fprintf(streams.Err, "sockdoctor: warning: %v; its static findings are left out\n", p)
 	}
 	var candidates []report.Candidate
 	for _, p := range paths {

@@ -239,9 +239,9 @@ func runLint(streams *IO, opts *lintOptions, config *lintConfig) error {
 	}
 
 	for _, p := range problems {
-		fmt.Fprintf(streams.Err, "sockdoctor: error: cannot read %q: %v\n", p.Path, p.Err)
+		report.Fprintf(streams.Err, "sockdoctor: error: cannot read %q: %v\n", p.Path, p.Err)
 		if p.Hint != "" {
-			fmt.Fprintf(streams.Err, "sockdoctor: hint: %s\n", p.Hint)
+			report.Fprintf(streams.Err, "sockdoctor: hint: %s\n", p.Hint)
 		}
 	}
 
@@ -535,9 +535,11 @@ func writeLintText(w io.Writer, inputs []lintInput, useColor bool) error {
 			if c := colors[f.Severity]; c != nil {
 				severity = c.Sprint(severity)
 			}
-			fmt.Fprintf(bw, "%s: %s: %s: %s\n", place, severity, f.Rule, f.Message)
+			// The severity is coloured here, so only the other fields
+			// are escaped.
+			fmt.Fprintf(bw, "%s: %s: %s: %s\n", report.Printable(place), severity, f.Rule, report.Printable(f.Message))
 			for _, step := range f.Workaround {
-				fmt.Fprintf(bw, "    workaround: %s\n", step)
+				report.Fprintf(bw, "    workaround: %s\n", step)
 			}
 		}
 	}

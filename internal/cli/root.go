@@ -11,6 +11,8 @@ import (
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
+
+	"github.com/sockdoctor/sockdoctor/report"
 )
 
 // Exit codes shared by every command.
@@ -92,10 +94,11 @@ func exitCode(err error, streams *IO) int {
 		return exit.Code
 	}
 
-	fmt.Fprintf(streams.Err, "sockdoctor: error: %v\n", err)
+	// Messages may quote values from files and logs, so they are escaped.
+	report.Fprintf(streams.Err, "sockdoctor: error: %v\n", err)
 	var input *InputError
 	if errors.As(err, &input) && input.Hint != "" {
-		fmt.Fprintf(streams.Err, "sockdoctor: hint: %s\n", input.Hint)
+		report.Fprintf(streams.Err, "sockdoctor: hint: %s\n", input.Hint)
 	}
 	return ExitUsage
 }
