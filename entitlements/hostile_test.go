@@ -110,6 +110,16 @@ func TestParseProfileRejectsOverrunningChild(t *testing.T) {
 	}
 }
 
+func TestParseProfileRejectsManyElements(t *testing.T) {
+	// One indefinite-length SEQUENCE of 200,000 NULLs.
+	data := append([]byte{0x30, 0x80}, bytes.Repeat([]byte{0x05, 0x00}, 200_000)...)
+	data = append(data, 0x00, 0x00)
+	_, err := entitlements.ParseProfile(data)
+	if err == nil || !strings.Contains(err.Error(), "more than 100000 elements") {
+		t.Fatalf("ParseProfile = %v, want an element count error", err)
+	}
+}
+
 func TestParseProfileRejectsDeepContent(t *testing.T) {
 	profile, err := fixture.SignedContent(nestedXMLPlist(plistcheck.MaxDepth + 10))
 	if err != nil {

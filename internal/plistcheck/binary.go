@@ -50,6 +50,11 @@ func checkBinary(data []byte) error {
 
 	valueLimit := min(uint64(MaxValues), max(minValueCap, expansionPerByte*uint64(len(data))))
 	byteLimit := min(uint64(MaxExpandedBytes), max(minExpandedBytesCap, expansionPerByte*uint64(len(data))))
+	// Writers store only referenced objects, so each object is at least one
+	// value. The check also bounds the memory of checkGraph.
+	if p.objectCount > valueLimit {
+		return fmt.Errorf("binary property list declares %d objects, more than the %d values it may expand to, so it is %w", p.objectCount, valueLimit, ErrTooLarge)
+	}
 	return p.checkGraph(valueLimit, byteLimit)
 }
 

@@ -195,3 +195,20 @@ func TestCheckAcceptsFewSharedStrings(t *testing.T) {
 		t.Fatalf("decoder rejects the generated file: %v", err)
 	}
 }
+
+func TestCheckRejectsTooManyObjects(t *testing.T) {
+	// 1,000,001 offset table entries that all point at one empty string.
+	count := MaxValues + 1
+	data := append([]byte("bplist00"), 0x50)
+	data = append(data, bytes.Repeat([]byte{8}, count)...)
+	trailer := make([]byte, 32)
+	trailer[6], trailer[7] = 1, 4
+	binary.BigEndian.PutUint64(trailer[8:], uint64(count))
+	binary.BigEndian.PutUint64(trailer[24:], 9)
+	data = append(data, trailer...)
+
+	err := Check(data)
+	if !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("Check = %v, want ErrTooLarge", err)
+	}
+}
