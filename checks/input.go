@@ -71,7 +71,13 @@ func newFacts(in Input) facts {
 		view := t.Entitlements.View()
 		f.appKnown = true
 		f.sandboxed = view.Sandboxed
-		f.bundleID = t.BundleID
+		// An ID such as "../../etc" would name a folder outside the
+		// containers, so it counts as unknown. An ID with an unresolved
+		// build setting, such as "com.example.$(PRODUCT_NAME)", is kept for
+		// the unresolved-placeholder finding.
+		if isPathComponent(t.BundleID) {
+			f.bundleID = t.BundleID
+		}
 		f.teamID = t.TeamID
 		f.groups = view.AppGroups
 		f.networkClient = view.NetworkClient

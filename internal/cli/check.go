@@ -42,6 +42,8 @@ type checkOptions struct {
 	// modelledHome is true when the home folder is not the account's own,
 	// so it models a Mac's home folder (tests and CI on Linux).
 	modelledHome bool
+	// homeSet is true when --home was given, even as "".
+	homeSet bool
 }
 
 func newCheckCommand(streams *IO) *cobra.Command {
@@ -65,8 +67,9 @@ a usage error or unreadable input.`,
 		Example: `  sockdoctor check --app Build/MyApp.app --socket ~/.docker/run/docker.sock
   sockdoctor check --entitlements MyApp/MyApp.entitlements --bundle-id com.example.MyApp --team-id ABCDE12345 --preset docker
   sockdoctor check --app MyApp.app --socket ~/.ssh/cm-host --operation bind --format markdown`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.homeSet = cmd.Flags().Changed("home")
 			if err := opts.validate(streams); err != nil {
 				return err
 			}
@@ -135,6 +138,9 @@ func (o *checkOptions) validate(streams *IO) error {
 	if o.Timeout <= 0 {
 		return inputErrorf("pass a positive duration such as 2s", "invalid --timeout %s", o.Timeout)
 	}
+	if err := validateIdentityFlags(o.BundleID, o.TeamID); err != nil {
+		return err
+	}
 
 	vars, err := parseVars(o.Vars)
 	if err != nil {
@@ -142,7 +148,11 @@ func (o *checkOptions) validate(streams *IO) error {
 	}
 	o.vars = vars
 
-	home, err := homeFolder(o.Home, streams)
+	flagHome, err := absoluteHome(o.Home, o.homeSet)
+	if err != nil {
+		return err
+	}
+	home, err := homeFolder(flagHome, streams)
 	if err != nil {
 		return err
 	}
@@ -265,6 +275,8 @@ func loadCheckTarget(opts *checkOptions) (*entitlements.Target, error) {
 	}
 	if opts.BundleID != "" {
 		target.BundleID = opts.BundleID
+	} else if err := validateLoadedBundleID(target.BundleID, path); err != nil {
+		return nil, err
 	}
 	if opts.TeamID != "" {
 		target.TeamID = opts.TeamID

@@ -35,6 +35,8 @@ type explainOptions struct {
 
 	output outputOptions
 	vars   map[string]string
+	// homeSet is true when --home was given, even as "".
+	homeSet bool
 
 	// The input: a file, standard input ("-"), or log lines given as
 	// arguments. stdinByDefault is true when no argument named the input.
@@ -71,6 +73,7 @@ a usage error or unreadable input.`,
   sockdoctor explain --app Build/MyApp.app denials.txt
   sockdoctor explain 'Sandbox: curl(22299) deny(1) network-outbound /Users/me/.docker/run/docker.sock'`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.homeSet = cmd.Flags().Changed("home")
 			if err := opts.validate(args); err != nil {
 				return err
 			}
@@ -106,9 +109,14 @@ func (o *explainOptions) validate(args []string) error {
 	default:
 		return inputErrorf("pass mas, developer-id or development", "invalid --distribution %q", o.Distribution)
 	}
-	if o.Home != "" && !strings.HasPrefix(o.Home, "/") {
-		return inputErrorf("pass the home folder as it is on the Mac, such as /Users/me", "invalid --home %q: not an absolute path", o.Home)
+	if err := validateIdentityFlags(o.BundleID, o.TeamID); err != nil {
+		return err
 	}
+	home, err := absoluteHome(o.Home, o.homeSet)
+	if err != nil {
+		return err
+	}
+	o.Home = home
 
 	vars, err := parseVars(o.Vars)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/sockdoctor/sockdoctor/checks"
 )
@@ -20,6 +21,7 @@ type outputOptions struct {
 	NoRedact bool
 
 	formats []string // formats this command accepts, in help order
+	flags   *pflag.FlagSet
 }
 
 // addOutputFlags registers --format, --fail-on, --color, --redact and
@@ -28,6 +30,7 @@ type outputOptions struct {
 func addOutputFlags(cmd *cobra.Command, o *outputOptions, formats ...string) {
 	o.formats = formats
 	f := cmd.Flags()
+	o.flags = f
 	f.StringVar(&o.Format, "format", formats[0], "report format: "+strings.Join(formats, ", "))
 	f.StringVar(&o.FailOn, "fail-on", "error", "exit 1 when a finding is at or above this severity: error, warning, info, never")
 	f.StringVar(&o.Color, "color", "auto", "colour in text output: auto (on a terminal, unless NO_COLOR is set or TERM is dumb), always, never")
@@ -51,6 +54,9 @@ func (o *outputOptions) validate() error {
 	case "auto", "always", "never":
 	default:
 		return inputErrorf("pass auto, always or never", "invalid --color %q", o.Color)
+	}
+	if o.flags != nil && o.flags.Changed("redact") && o.flags.Changed("no-redact") && o.Redact && o.NoRedact {
+		return inputErrorf("pass only one of them: --redact is the default, --no-redact keeps names", "--redact and --no-redact both given")
 	}
 	return nil
 }

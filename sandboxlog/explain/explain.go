@@ -290,7 +290,9 @@ func classify(ev sandboxlog.Event, opts Options) (*socketFacts, string, []string
 		bundleID, teamID = t.BundleID, t.TeamID
 		groups = t.Entitlements.View().AppGroups
 	}
-	if bundleID == "" && ev.Identifier != "" {
+	// A logged identifier names the container folder only when it is a
+	// valid bundle ID, so a forged "../../etc" never becomes a path.
+	if bundleID == "" && checks.ValidBundleID(ev.Identifier) {
 		bundleID = ev.Identifier
 		assumed = append(assumed, "bundle ID "+bundleID+", taken from the violation report")
 	}

@@ -283,6 +283,28 @@ func TestExplainOwnContainerFromReport(t *testing.T) {
 	}
 }
 
+func TestExplainIgnoresTraversingIdentifier(t *testing.T) {
+	input := "Violation:       deny(1) network-outbound /etc/s.sock\n" +
+		"Process:         Mine [7]\n" +
+		"Identifier:      ../../../../../../etc\n"
+	s := sandboxlog.NewScanner(strings.NewReader(input), sandboxlog.Options{})
+	if !s.Scan() {
+		t.Fatal("no event")
+	}
+	d := Explain(&sandboxlog.Group{Event: s.Event(), Count: 1}, Options{})
+	if d.Verdict == nil {
+		t.Fatal("no verdict")
+	}
+	if d.Verdict.Sandbox == checks.SandboxAllowed {
+		t.Errorf("verdict = allowed, want the identifier not to make /etc the app's container")
+	}
+	for _, f := range d.Findings {
+		if evidence := strings.Join(f.Evidence, "\n"); strings.Contains(evidence, "taken from the violation report") {
+			t.Errorf("evidence uses the invalid identifier as bundle ID:\n%s", evidence)
+		}
+	}
+}
+
 func TestCollectorGroupsRepeats(t *testing.T) {
 	c := NewCollector(Options{})
 	line := "2026-10-01 11:26:4%d.000 E  kernel[0:1] (Sandbox) Sandbox: curl(%d) deny(1) network-outbound /Users/user/.docker/run/docker.sock"
