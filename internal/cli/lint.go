@@ -20,6 +20,7 @@ import (
 	"github.com/sockdoctor/sockdoctor/checks"
 	"github.com/sockdoctor/sockdoctor/entitlements"
 	"github.com/sockdoctor/sockdoctor/report"
+	"github.com/sockdoctor/sockdoctor/socket"
 )
 
 func init() {
@@ -119,14 +120,18 @@ func (o *lintOptions) validate() (*lintConfig, error) {
 	default:
 		return nil, inputErrorf("pass mas, developer-id or development", "invalid --distribution %q", o.Distribution)
 	}
-	if o.TeamID != "" && !validTeamID(o.TeamID) {
-		return nil, inputErrorf("pass the ten-character Team ID, e.g. ABCDE12345", "invalid --team-id %q", o.TeamID)
+	if o.TeamID != "" && !checks.ValidTeamID(o.TeamID) {
+		return nil, inputErrorf(checks.TeamIDHint, "invalid --team-id %q: not a Team ID", o.TeamID)
 	}
 	if o.UserNameLength < 1 || o.UserNameLength > 255 {
 		return nil, inputErrorf("pass a length in bytes between 1 and 255", "invalid --user-name-length %d", o.UserNameLength)
 	}
 	if o.SocketName == "" || strings.Contains(o.SocketName, "/") {
 		return nil, inputErrorf("pass a file name without slashes, e.g. ipc.sock", "invalid --socket-name %q", o.SocketName)
+	}
+	if len(o.SocketName) > socket.SunPathSize-1 {
+		return nil, inputErrorf(fmt.Sprintf("pass a name of at most %d bytes, e.g. ipc.sock", socket.SunPathSize-1),
+			"invalid --socket-name %q: %d bytes, more than a socket path can hold", o.SocketName, len(o.SocketName))
 	}
 
 	vars, err := parseVars(o.Vars)
@@ -147,6 +152,9 @@ func (o *lintOptions) validate() (*lintConfig, error) {
 		if !ok || source == "" || target == "" {
 			return nil, inputErrorf("pass --source-map ENTITLEMENTS_FILE=BUNDLE_PATH, e.g. MyApp/MyApp.entitlements=build/MyApp.app",
 				"invalid --source-map %q: expected ENTITLEMENTS_FILE=BUNDLE_PATH", m)
+		}
+		if err := checkSourceMapPaths(m, source, target); err != nil {
+			return nil, err
 		}
 		config.sourceMaps[absolutePath(target)] = source
 	}
@@ -169,16 +177,16 @@ func absolutePath(path string) string {
 	return abs
 }
 
-func validTeamID(id string) bool {
-	if len(id) != 10 {
-		return false
-	}
-	for _, r := range id {
-		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
-			return false
+// checkSourceMapPaths rejects a --source-map whose entitlements file or
+// bundle does not exist, which would otherwise map nothing and pass.
+func checkSourceMapPaths(sourceMap, source, target string) error {
+	for _, path := range []string{source, target} {
+		if _, err := os.Stat(path); err != nil {
+			return inputErrorf("pass an existing entitlements file and bundle path, e.g. MyApp/MyApp.entitlements=build/MyApp.app",
+				"invalid --source-map %q: %q: %v", sourceMap, path, errors.Unwrap(err))
 		}
 	}
-	return true
+	return nil
 }
 
 // checkRuleID returns an error naming the command that lists the catalog
@@ -307,7 +315,7 @@ func lintSourceFolder(dir string, opts *lintOptions, config *lintConfig) ([]lint
 	)
 	err := filepath.WalkDir(dir, func(path string, entry fs.DirEntry, err error) error {
 		if err != nil {
-			problems = append(problems, lintProblem{Path: path, Err: err})
+			problems = append(problems, lintProblem{Path: path, Err: err, Hint: walkProblemHint(err)})
 			return nil
 		}
 		if entry.IsDir() && path != dir && (strings.HasPrefix(entry.Name(), ".") || bundle.IsBundle(path)) {
@@ -319,7 +327,7 @@ func lintSourceFolder(dir string, opts *lintOptions, config *lintConfig) ([]lint
 		return nil
 	})
 	if err != nil {
-		problems = append(problems, lintProblem{Path: dir, Err: err})
+		problems = append(problems, lintProblem{Path: dir, Err: err, Hint: walkProblemHint(err)})
 	}
 	if len(files) == 0 && len(problems) == 0 {
 		problems = append(problems, lintProblem{Path: dir, Err: errors.New("the folder is not a bundle and contains no .entitlements or .xcent files"),
@@ -453,7 +461,7 @@ func lintBundle(path string, static checks.StaticOptions, config *lintConfig) (*
 	var problems []lintProblem
 	base := filepath.Dir(filepath.Clean(path))
 	for _, p := range walk.Problems {
-		problems = append(problems, lintProblem{Path: filepath.Join(base, filepath.FromSlash(p.Rel)), Err: p.Err})
+		problems = append(problems, lintProblem{Path: filepath.Join(base, filepath.FromSlash(p.Rel)), Err: p.Err, Hint: walkProblemHint(p.Err)})
 	}
 
 	// Load every piece of code; indexes maps a walk index to its index in

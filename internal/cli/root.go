@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
@@ -144,9 +145,33 @@ Everything except the live probes works on Linux, without Apple's tools.`,
 	}
 	root.InitDefaultCompletionCmd()
 	for _, cmd := range root.Commands() {
+		if cmd.Name() == "completion" {
+			rejectUnknownShell(cmd)
+		}
 		requireInputErrors(cmd)
 	}
 	return root
+}
+
+// rejectUnknownShell makes "completion NAME" with a shell that has no
+// subcommand a usage error. Without it cobra prints the help and exits 0.
+func rejectUnknownShell(cmd *cobra.Command) {
+	var shells []string
+	for _, sub := range cmd.Commands() {
+		shells = append(shells, sub.Name())
+	}
+	cmd.Args = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return nil
+		}
+		return &InputError{
+			Err:  fmt.Errorf("unknown shell %q", args[0]),
+			Hint: fmt.Sprintf("pass one of: %s, such as: %s %s", strings.Join(shells, ", "), cmd.CommandPath(), shells[0]),
+		}
+	}
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		return cmd.Help()
+	}
 }
 
 // subcommands lists the constructors of the commands defined in other files
