@@ -44,4 +44,10 @@ type Finding struct {
 	Evidence   []string `json:"evidence"`
 	Workaround []string `json:"workaround"`
 	References []string `json:"references"`
+
+	// AppEvidence lists the Evidence lines that state what the tool knows
+	// of the app: its bundle ID, Team ID, sandbox and groups, or that it is
+	// unknown. Explain drops them where it states its own assumptions.
+	// They are not part of the JSON report.
+	AppEvidence []string `json:"-"`
 }

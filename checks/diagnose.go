@@ -76,9 +76,9 @@ func diagnose(f *facts) Diagnosis {
 // application.sb.
 func decide(f *facts) (*Finding, string) {
 	if f.appKnown && !f.sandboxed {
-		fd := ruleNotSandboxed.NewFinding(f.dist,
+		fd := f.newFindingWithApp(ruleNotSandboxed,
 			"not sandboxed: the app has no com.apple.security.app-sandbox entitlement, so the App Sandbox does not limit its sockets",
-			f.appEvidence()...)
+			nil)
 		return &fd, SandboxNotSandboxed
 	}
 
@@ -103,13 +103,13 @@ func decide(f *facts) (*Finding, string) {
 // decideBuiltIn applies the rules of application.sb to the resolved path.
 func decideBuiltIn(f *facts) (*Finding, string) {
 	resolved := f.resolvedPath()
-	evidence := append(f.socketEvidence(), f.appEvidence()...)
+	evidence := f.socketEvidence()
 	allow := func(r *Rule, format string, args ...any) (*Finding, string) {
-		fd := r.NewFinding(f.dist, "allowed: "+fmt.Sprintf(format, args...), evidence...)
+		fd := f.newFindingWithApp(r, "allowed: "+fmt.Sprintf(format, args...), evidence)
 		return &fd, SandboxAllowed
 	}
 	deny := func(r *Rule, format string, args ...any) (*Finding, string) {
-		fd := r.NewFinding(f.dist, "denied: "+fmt.Sprintf(format, args...), evidence...)
+		fd := f.newFindingWithApp(r, "denied: "+fmt.Sprintf(format, args...), evidence)
 		return &fd, SandboxDenied
 	}
 
@@ -162,16 +162,25 @@ func (f *facts) systemSocket() (r *Rule, msg string, denied bool) {
 		return ruleSystemSocketEntitlement, resolved + " (usbmuxd) is denied to every sandboxed app whatever its entitlements; only an sbpl exception lifts it", true
 	case VarRun + "/cupsd":
 		if !f.print {
-			return ruleSystemSocketEntitlement, resolved + " (cupsd) needs com.apple.security.print, which the app lacks", true
+			return ruleSystemSocketEntitlement, resolved + " (cupsd) needs com.apple.security.print, " + f.lacks(), true
 		}
 		return nil, resolved + " (cupsd) is allowed by com.apple.security.print", false
 	case VarRun + "/mDNSResponder":
 		if !f.networkClient && !f.networkServer {
-			return ruleSystemSocketEntitlement, resolved + " (mDNSResponder) needs com.apple.security.network.client or .network.server, which the app lacks", true
+			return ruleSystemSocketEntitlement, resolved + " (mDNSResponder) needs com.apple.security.network.client or .network.server, " + f.lacks(), true
 		}
 		return nil, resolved + " (mDNSResponder) is allowed by the app's network entitlement", false
 	}
 	return nil, "", false
+}
+
+// lacks ends a sentence about an entitlement the app lacks, and says when
+// that is only assumed because the app is unknown.
+func (f *facts) lacks() string {
+	if !f.appKnown {
+		return "which the app is assumed to lack (pass --app or --entitlements)"
+	}
+	return "which the app lacks"
 }
 
 // explainDenial returns the findings that explain a denial beyond the
@@ -585,10 +594,25 @@ func (f *facts) socketEvidence() []string {
 	return ev
 }
 
-func (f *facts) appEvidence() []string {
+// newFindingWithApp returns a finding of r whose evidence is
+// socketEvidence, the app's facts and the caller's assumptions, with the
+// app's facts also in AppEvidence.
+func (f *facts) newFindingWithApp(r *Rule, message string, socketEvidence []string) Finding {
+	app := f.appFacts()
+	evidence := append(slices.Clip(socketEvidence), app...)
+	for _, a := range f.assumed {
+		evidence = append(evidence, "assumed: "+a)
+	}
+	fd := r.NewFinding(f.dist, message, evidence...)
+	fd.AppEvidence = app
+	return fd
+}
+
+// appFacts lists what the tool knows of the app, one evidence line each.
+func (f *facts) appFacts() []string {
 	var ev []string
 	if !f.appKnown {
-		ev = append(ev, "app: unknown; assumed sandboxed, with no app group and no exception")
+		ev = append(ev, "app: unknown; assumed sandboxed, with no app group, no network or print entitlement and no exception")
 	} else {
 		if f.bundleID != "" {
 			ev = append(ev, "bundle ID: "+f.bundleID)
@@ -604,9 +628,6 @@ func (f *facts) appEvidence() []string {
 			}
 			ev = append(ev, "claimed app groups: "+groups)
 		}
-	}
-	for _, a := range f.assumed {
-		ev = append(ev, "assumed: "+a)
 	}
 	return ev
 }

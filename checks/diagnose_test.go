@@ -843,3 +843,44 @@ func TestMissingSocketNamesItsOwnPreset(t *testing.T) {
 		t.Errorf("evidence lists presets that only share the file name, though one matches the path:\n%s", joined)
 	}
 }
+
+func TestSystemSocketUnknownAppAssumed(t *testing.T) {
+	for _, name := range []string{"mDNSResponder", "cupsd"} {
+		info := listening("/private/var/run/"+name, socket.LocationVarRun)
+
+		unknown := Diagnose(Input{Socket: info, Operation: "connect", Distribution: DistributionDeveloperID, Home: testHome})
+		if !strings.Contains(unknown.Verdict.Summary, "which the app is assumed to lack (pass --app or --entitlements)") {
+			t.Errorf("%s, unknown app: summary = %q, want the entitlement stated as assumed", name, unknown.Verdict.Summary)
+		}
+
+		known := Diagnose(Input{Target: sandboxedApp(nil), Socket: info, Operation: "connect", Distribution: DistributionDeveloperID, Home: testHome})
+		if !strings.HasSuffix(known.Verdict.Summary, "which the app lacks") {
+			t.Errorf("%s, known app: summary = %q, want it to end with \"which the app lacks\"", name, known.Verdict.Summary)
+		}
+	}
+}
+
+func TestAppEvidenceMarked(t *testing.T) {
+	info := listening("/Users/user/.docker/run/docker.sock", socket.LocationHome)
+	d := Diagnose(Input{Target: sandboxedApp(nil), Socket: info, Operation: "connect", Distribution: DistributionDeveloperID, Home: testHome,
+		Assumed: []string{"a caller's assumption"}})
+	decider := d.Findings[0]
+	want := []string{"bundle ID: " + testBundle, "team ID: " + testTeam, "com.apple.security.app-sandbox: true", "claimed app groups: none"}
+	if !slices.Equal(decider.AppEvidence, want) {
+		t.Errorf("AppEvidence = %q, want %q", decider.AppEvidence, want)
+	}
+	for _, line := range want {
+		if !slices.Contains(decider.Evidence, line) {
+			t.Errorf("Evidence lacks the app line %q", line)
+		}
+	}
+	if slices.Contains(decider.AppEvidence, "assumed: a caller's assumption") {
+		t.Error("AppEvidence contains the caller's assumption")
+	}
+
+	unknown := Diagnose(Input{Socket: info, Operation: "connect", Distribution: DistributionDeveloperID, Home: testHome})
+	wantUnknown := "app: unknown; assumed sandboxed, with no app group, no network or print entitlement and no exception"
+	if got := unknown.Findings[0].AppEvidence; !slices.Equal(got, []string{wantUnknown}) {
+		t.Errorf("unknown app: AppEvidence = %q, want %q", got, wantUnknown)
+	}
+}

@@ -116,40 +116,40 @@ func (m placeholderMatch) varFlags() string {
 // container whose owner depends on a missing bundle ID, missing
 // entitlements or an unresolved placeholder.
 func decideUnknown(f *facts) *Finding {
-	evidence := append(f.socketEvidence(), f.appEvidence()...)
+	evidence := f.socketEvidence()
 	resolved := f.resolvedPath()
 
 	switch f.location {
 	case socket.LocationOtherAppContainer:
 		if f.bundleID == "" {
-			fd := ruleBundleIDUnknown.NewFinding(f.dist,
+			fd := f.newFindingWithApp(ruleBundleIDUnknown,
 				fmt.Sprintf("unknown: %s lies in the container of %s, which is the app's own only if its bundle ID is %s; pass --bundle-id to decide",
 					resolved, f.containerID, f.containerID),
-				evidence...)
+				evidence)
 			return &fd
 		}
 		if m, ok := matchPlaceholders(f.bundleID, f.containerID); ok {
-			fd := unresolvedPlaceholder.NewFinding(f.dist,
+			fd := f.newFindingWithApp(unresolvedPlaceholder,
 				fmt.Sprintf("unknown: the bundle ID %q holds an unresolved placeholder and is %s's container only if it expands to %s; pass %s (or the built app) to decide",
 					f.bundleID, resolved, f.containerID, m.varFlags()),
-				evidence...)
+				evidence)
 			return &fd
 		}
 
 	case socket.LocationOtherGroup:
 		if !f.appKnown {
-			fd := ruleAppUnknown.NewFinding(f.dist,
+			fd := f.newFindingWithApp(ruleAppUnknown,
 				fmt.Sprintf("unknown: %s lies in the container of app group %s, and without the app's entitlements the tool cannot tell whether the app claims it; pass --app to decide",
 					resolved, f.containerID),
-				evidence...)
+				evidence)
 			return &fd
 		}
 		for _, g := range f.groups {
 			if m, ok := matchPlaceholders(g, f.containerID); ok {
-				fd := unresolvedPlaceholder.NewFinding(f.dist,
+				fd := f.newFindingWithApp(unresolvedPlaceholder,
 					fmt.Sprintf("unknown: %s lies in the container of app group %s, which the claimed group %q names if its placeholders expand that way; pass %s (or the built app) to decide",
 						resolved, f.containerID, g, m.varFlags()),
-					evidence...)
+					evidence)
 				return &fd
 			}
 		}

@@ -12,6 +12,7 @@ package explain
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/sockdoctor/sockdoctor/checks"
@@ -95,14 +96,12 @@ func explainSocket(d *report.Denial, ev sandboxlog.Event, opts Options) {
 	// app's or group's container is the app's own. The log settles it: the
 	// sandbox denied the operation, so the container is neither the app's
 	// own nor one of its claimed groups.
-	modelledTarget := false
 	if opts.Target == nil && diagnosis.Verdict.Sandbox == checks.SandboxUnknown {
 		in.Target = &entitlements.Target{
 			BundleID:     info.bundleID,
 			Entitlements: entitlements.Dict{entitlements.KeyAppSandbox: true},
 		}
 		assumed = append(assumed, "the app neither owns nor claims this container, because the sandbox denied it")
-		modelledTarget = true
 		diagnosis = checks.Diagnose(in)
 	}
 
@@ -120,7 +119,7 @@ func explainSocket(d *report.Denial, ev sandboxlog.Event, opts Options) {
 		verdict = checks.Verdict{Sandbox: checks.SandboxDenied, Rule: fd.Rule, Summary: fd.Message}
 	}
 	for i := range findings {
-		findings[i].Evidence = assumptionsFirst(findings[i].Evidence, assumed, modelledTarget)
+		findings[i].Evidence = assumptionsFirst(findings[i], assumed, opts.Target == nil)
 	}
 
 	d.Assumed = assumed
@@ -181,34 +180,24 @@ func withoutRule(findings []checks.Finding, id string) []checks.Finding {
 	return out
 }
 
-// assumptionsFirst returns evidence with explain's assumptions first, so a
-// reader sees what a conclusion rests on before the conclusion's facts. It
-// drops the check rules' own line about the unknown app, which the
-// assumptions restate more fully, and, when explain modelled the app,
-// the modelled app's entitlement lines, which are assumptions too.
-func assumptionsFirst(evidence, assumed []string, modelledTarget bool) []string {
-	out := make([]string, 0, len(assumed)+len(evidence))
+// assumptionsFirst returns the finding's evidence with explain's
+// assumptions first, so a reader sees what a conclusion rests on before
+// the conclusion's facts. Without a real app (dropApp) it drops the check
+// rules' lines about the app: the line about the unknown app, which the
+// assumptions restate more fully, or the modelled app's entitlement lines,
+// which are assumptions too.
+func assumptionsFirst(fd checks.Finding, assumed []string, dropApp bool) []string {
+	out := make([]string, 0, len(assumed)+len(fd.Evidence))
 	for _, a := range assumed {
 		out = append(out, "assumed: "+a)
 	}
-	for _, line := range evidence {
-		if strings.HasPrefix(line, "app: unknown") || modelledTarget && isAppEvidence(line) {
+	for _, line := range fd.Evidence {
+		if dropApp && slices.Contains(fd.AppEvidence, line) {
 			continue
 		}
 		out = append(out, line)
 	}
 	return out
-}
-
-// isAppEvidence reports whether line is one of the check rules' evidence
-// lines about the app's entitlements.
-func isAppEvidence(line string) bool {
-	for _, prefix := range []string{"bundle ID: ", "team ID: ", entitlements.KeyAppSandbox + ": ", "claimed app groups: "} {
-		if strings.HasPrefix(line, prefix) {
-			return true
-		}
-	}
-	return false
 }
 
 // showPlaceholderHome writes the placeholder home folder as "~" in every
