@@ -254,6 +254,24 @@ func expectedTeam(t StaticTarget) (team, source string) {
 	return "", ""
 }
 
+// groupTeamMismatchText returns the message and team evidence of a group
+// whose prefix is not the expected team. Only signed code has a signing
+// team. For an entitlements source file the team comes from --team-id or
+// from the file's own team entitlements.
+func groupTeamMismatchText(t StaticTarget, id, team, teamSource string) (msg, evidence string) {
+	switch {
+	case t.Kind != entitlements.KindEntitlementsFile:
+		return fmt.Sprintf("app group %q is prefixed with Team ID %s, but %s is signed by team %s (from %s): its container belongs to another team",
+			id, id[:10], describe(t), team, teamSource), "signing team: " + team + " (" + teamSource + ")"
+	case teamSource == "--team-id":
+		return fmt.Sprintf("app group %q is prefixed with Team ID %s, but the team given with --team-id is %s: its container belongs to another team",
+			id, id[:10], team), "expected team: " + team + " (--team-id)"
+	default:
+		return fmt.Sprintf("app group %q is prefixed with Team ID %s, but %s of %s names team %s: its container belongs to another team",
+			id, id[:10], teamSource, describe(t), team), "expected team: " + team + " (" + teamSource + ")"
+	}
+}
+
 // profileAuthorises reports whether the profile's group list covers id. A
 // profile entry may end in "*" to cover every ID with that prefix.
 func profileAuthorises(t StaticTarget, id string) bool {
@@ -280,10 +298,9 @@ func checkGroupPrefixes(t StaticTarget, opts StaticOptions) []StaticFinding {
 		switch classifyGroup(id) {
 		case groupTeamPrefixed:
 			if team != "" && id[:10] != team {
-				msg := fmt.Sprintf("app group %q is prefixed with Team ID %s, but %s is signed by team %s (from %s): its container belongs to another team",
-					id, id[:10], describe(t), team, teamSource)
+				msg, teamEvidence := groupTeamMismatchText(t, id, team, teamSource)
 				out = append(out, newStatic(groupTeamMismatch, t, opts, key, id, msg,
-					"group prefix: "+id[:10], "signing team: "+team+" ("+teamSource+")"))
+					"group prefix: "+id[:10], teamEvidence))
 			}
 
 		case groupIOSStyle, groupWithoutOwnerPrefix:

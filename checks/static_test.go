@@ -355,8 +355,8 @@ func TestGroupTeamMismatchNamesTeamSource(t *testing.T) {
 	cases := []struct {
 		name, kind, source string
 	}{
-		{"plist with --team-id", entitlements.KindEntitlementsFile, "(from --team-id)"},
-		{"signed app", entitlements.KindApp, "(from the code signature)"},
+		{"plist with --team-id", entitlements.KindEntitlementsFile, "but the team given with --team-id is " + staticTeam},
+		{"signed app", entitlements.KindApp, "is signed by team " + staticTeam + " (from the code signature)"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -370,6 +370,34 @@ func TestGroupTeamMismatchNamesTeamSource(t *testing.T) {
 			if !strings.Contains(msg, tc.source) {
 				t.Errorf("message = %q, want it to contain %q", msg, tc.source)
 			}
+			if tc.kind == entitlements.KindEntitlementsFile && strings.Contains(msg, "signed") {
+				t.Errorf("message = %q, want no signature named for a source file", msg)
+			}
 		})
+	}
+}
+
+func TestGroupTeamMismatchFromFileEntitlement(t *testing.T) {
+	dict := entitlements.Dict{
+		entitlements.KeyApplicationGroups: groupList("ZZZZZ99999.shared"),
+		entitlements.KeyTeamIdentifier:    staticTeam,
+	}
+	target := StaticTarget{Path: "App.entitlements", Kind: entitlements.KindEntitlementsFile, Entitlements: sandboxed(dict)}
+	var found *StaticFinding
+	results := StaticResults(target, StaticOptions{})
+	for i := range results {
+		if results[i].Rule == "group-team-mismatch" {
+			found = &results[i]
+		}
+	}
+	if found == nil {
+		t.Fatal("no group-team-mismatch finding")
+	}
+	want := "but " + entitlements.KeyTeamIdentifier + " of \"App.entitlements\" names team " + staticTeam
+	if !strings.Contains(found.Message, want) {
+		t.Errorf("message = %q, want it to contain %q", found.Message, want)
+	}
+	if !slices.Contains(found.Evidence, "expected team: "+staticTeam+" ("+entitlements.KeyTeamIdentifier+")") {
+		t.Errorf("evidence = %q, want the expected team and its source", found.Evidence)
 	}
 }
