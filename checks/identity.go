@@ -6,11 +6,10 @@ import "strings"
 // folder, and a macOS file name has at most 255 bytes (NAME_MAX).
 const MaxBundleIDBytes = 255
 
-// ValidBundleID reports whether id is a bundle ID: letters, digits, "-"
-// and "." only, as Apple's Information Property List reference defines
-// CFBundleIdentifier, in dot-separated parts that are not empty. Such an
-// ID is safe as one path component: it never contains "/" and is never
-// "." or "..".
+// ValidBundleID reports whether id is a bundle ID. Apple's documentation of
+// CFBundleIdentifier allows letters, digits, "-" and "." only. sockdoctor
+// also rejects empty dot-separated parts, so a valid ID is always one path
+// component: it never contains "/" and is never "." or "..".
 func ValidBundleID(id string) bool {
 	if id == "" || len(id) > MaxBundleIDBytes {
 		return false
@@ -31,8 +30,8 @@ func ValidBundleID(id string) bool {
 // BundleIDHint is the hint for an invalid bundle ID.
 const BundleIDHint = "pass the app's CFBundleIdentifier, letters, digits, \"-\" and \".\" only, such as com.example.MyApp"
 
-// ValidTeamID reports whether id is an Apple Developer Team ID: ten upper-
-// case letters or digits, such as ABCDE12345.
+// ValidTeamID reports whether id is an Apple Developer Team ID: ten
+// upper-case letters or digits, such as ABCDE12345.
 func ValidTeamID(id string) bool {
 	if len(id) != 10 {
 		return false
