@@ -20,18 +20,20 @@ func validateIdentityFlags(bundleID, teamID string) error {
 }
 
 // validateLoadedBundleID rejects a bundle ID read from the app that cannot
-// name a container folder. An ID with an unresolved build setting, such as
-// "com.example.$(PRODUCT_NAME)", passes, because Diagnose reports it, as
-// long as it contains no "/" and no "..".
+// name a container folder: one with "/" or a NUL byte, or "." or "..". IDs
+// that break Apple's letters-digits-hyphen-period rule but still name a
+// folder, such as an older app's "com.example.my_app" or one with an
+// unresolved "$(PRODUCT_NAME)", pass: macOS creates their containers all the
+// same.
 func validateLoadedBundleID(id, path string) error {
 	if id == "" || checks.ValidBundleID(id) {
 		return nil
 	}
-	if strings.Contains(id, "$") && !strings.Contains(id, "/") && !strings.Contains(id, "..") {
+	if id != "." && id != ".." && !strings.ContainsAny(id, "/\x00") {
 		return nil
 	}
 	return inputErrorf("fix CFBundleIdentifier in the app's Info.plist, or pass --bundle-id with the real bundle ID",
-		"invalid bundle ID %q in %q: a bundle ID has letters, digits, \"-\" and \".\" only", id, path)
+		"invalid bundle ID %q in %q: it cannot name a container folder", id, path)
 }
 
 // absoluteHome returns a --home value as an absolute, clean path. set
