@@ -39,6 +39,13 @@ type jsonAssembler struct {
 	escaped  bool
 	overflow bool // the current record exceeded MaxRecordBytes
 
+	// containers is the stack of open brackets ('{' or '[') of the current
+	// record, and last is its last byte outside strings and whitespace.
+	// Together they tell whether a line starting with '{' can continue the
+	// record: only after ':', '[' or a ',' inside an array.
+	containers []byte
+	last       byte
+
 	record    []byte
 	startLine int
 	lines     int  // lines of the current record so far
@@ -73,6 +80,7 @@ func (a *jsonAssembler) feed(line []byte, lineNo int, complete func(record []byt
 				return false
 			}
 			a.record = a.record[:0]
+			a.containers = a.containers[:0]
 			a.startLine = lineNo
 			a.overflow = false
 			a.lines = 1
@@ -87,11 +95,19 @@ func (a *jsonAssembler) feed(line []byte, lineNo int, complete func(record []byt
 			a.escaped = true
 		case c == '"':
 			a.inString = !a.inString
+			a.last = c
 		case a.inString:
+		case c == ' ' || c == '\t' || c == '\r':
+		case c != '{' && c != '[' && c != '}' && c != ']':
+			a.last = c
 		case c == '{' || c == '[':
 			a.depth++
+			a.pushContainer(c)
+			a.last = c
 		case c == '}' || c == ']':
 			a.depth--
+			a.popContainer()
+			a.last = c
 			if a.depth == 0 {
 				complete(a.record, a.startLine, a.overflow)
 				a.record = a.record[:0]
@@ -104,6 +120,35 @@ func (a *jsonAssembler) feed(line []byte, lineNo int, complete func(record []byt
 	}
 	a.active = a.depth > 0 || a.array
 	return true
+}
+
+// pushContainer records an opened bracket. The stack stops growing at
+// MaxRecordBytes, where the record is dropped as oversized anyway.
+func (a *jsonAssembler) pushContainer(c byte) {
+	if len(a.containers) < MaxRecordBytes {
+		a.containers = append(a.containers, c)
+	}
+}
+
+func (a *jsonAssembler) popContainer() {
+	if n := len(a.containers); n > 0 {
+		a.containers = a.containers[:n-1]
+	}
+}
+
+// acceptsObject reports whether a '{' may come next in the open record: as
+// a value after a key, as the first element of an array, or after a comma
+// that separates array elements. After a comma between object members a key
+// must follow, so a '{' there starts a new record.
+func (a *jsonAssembler) acceptsObject() bool {
+	switch a.last {
+	case ':', '[':
+		return true
+	case ',':
+		n := len(a.containers)
+		return n > 0 && a.containers[n-1] == '['
+	}
+	return false
 }
 
 func (a *jsonAssembler) appendByte(c byte) {
@@ -123,10 +168,12 @@ func (a *jsonAssembler) inRecord() bool { return a.depth > 0 }
 func (a *jsonAssembler) brokenRecord() bool { return a.depth > 0 && a.inString }
 
 // continues reports whether line can be the next line of the open record.
-// It is false for a line that starts a new ndjson record while an ndjson
-// record is open. It is also false for a line that no JSON text can start
-// with, or that parses as a known log format such as a kernel denial. Such
-// a line shows that the open record was cut off.
+// It is false for a line starting with '{' where the record expects a key or
+// a closing bracket, as when a record of `log show --style json` was cut
+// after a member and the next record begins. It is also false for a line
+// that no JSON text can start with, or that parses as a known log format
+// such as a kernel denial. Such a line shows that the open record was cut
+// off.
 func (a *jsonAssembler) continues(line []byte) bool {
 	trimmed := trimSpaceLeft(line)
 	if len(trimmed) == 0 {
@@ -134,7 +181,10 @@ func (a *jsonAssembler) continues(line []byte) bool {
 	}
 	switch c := trimmed[0]; {
 	case c == '{':
-		return !(a.oneLine && len(trimmed) > 1 && trimmed[1] == '"')
+		// A one-line ndjson record cut after a key is followed by the next
+		// record, which starts with a key, not by a nested value.
+		nextRecord := a.oneLine && len(trimmed) > 1 && trimmed[1] == '"'
+		return a.acceptsObject() && !nextRecord
 	case c == '"' || c == '}' || c == '[' || c == ']' || c == ',' || c == ':':
 		return true
 	case isDigit(c) || c == '-' || c == 't' || c == 'f' || c == 'n':
@@ -152,7 +202,16 @@ func (a *jsonAssembler) continues(line []byte) bool {
 
 // reset leaves the document, dropping any partial record.
 func (a *jsonAssembler) reset() {
-	*a = jsonAssembler{record: a.record[:0]}
+	*a = jsonAssembler{record: a.record[:0], containers: a.containers[:0]}
+}
+
+// dropRecord drops the open record but stays in the top-level array, so the
+// records after a cut one are read as members of the same array.
+func (a *jsonAssembler) dropRecord() {
+	array := a.array
+	a.reset()
+	a.array = array
+	a.active = array
 }
 
 // parseRecord reads the event of one JSON record. Its eventMessage contains

@@ -79,7 +79,7 @@ func (s *Scanner) Scan() bool {
 		switch {
 		case errors.Is(err, io.EOF):
 			s.eof = true
-			if s.json.active {
+			if s.json.inRecord() {
 				// The input ended inside a JSON record.
 				s.stats.Unknown++
 				s.json.reset()
@@ -216,9 +216,10 @@ func (s *Scanner) handleLine(line []byte) {
 func (s *Scanner) feedJSON(line []byte) (done bool) {
 	if s.json.inRecord() && !s.json.continues(line) {
 		// The open record was cut off, so it is counted, and the line
-		// starts whatever comes next.
+		// starts whatever comes next: another record of the same array or
+		// a log line.
 		s.stats.Unknown++
-		s.json.reset()
+		s.json.dropRecord()
 		return false
 	}
 	if s.json.feed(line, s.lineNo, s.completeRecord) {
@@ -240,7 +241,7 @@ func (s *Scanner) dropCutRecord() {
 	switch {
 	case s.json.brokenRecord():
 		s.stats.Unknown++
-		s.json.reset()
+		s.json.dropRecord()
 	case s.json.inRecord() && s.json.lines >= MaxRecordLines:
 		s.stats.Oversized++
 		s.json.reset()

@@ -1,6 +1,7 @@
 package sandboxlog
 
 import (
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -599,5 +600,69 @@ func TestScannerEagerAfterCutRecord(t *testing.T) {
 	}
 	if ev.Process != "curl" {
 		t.Errorf("Process = %q, want curl", ev.Process)
+	}
+}
+
+// jsonArrayRecord returns one pretty-printed record of `log show --style
+// json` for a denial by process name and pid.
+func jsonArrayRecord(process string, pid int) string {
+	return fmt.Sprintf("{\n  \"traceID\" : %d,\n"+
+		"  \"eventMessage\" : \"Sandbox: %s(%d) deny(1) network-outbound \\/private\\/tmp\\/%s.sock\",\n"+
+		"  \"processImagePath\" : \"\\/kernel\",\n  \"processID\" : 0\n}", pid, process, pid, process)
+}
+
+func TestScannerCutArrayRecordKeepsLaterRecords(t *testing.T) {
+	input := "[\n{\n  \"traceID\" : 1,\n  \"eventMessage\" : \"Sandbox: cut(1) deny(1) network-outbound \\/private\\/tmp\\/cut.sock\",\n" +
+		jsonArrayRecord("curl", 10) + ",\n" +
+		jsonArrayRecord("nc", 11) + ",\n" +
+		jsonArrayRecord("ssh", 12) + "\n]\n"
+	events, stats := scanAll(t, input)
+	if len(events) != 3 {
+		t.Fatalf("got %d events, want the 3 complete records: %+v", len(events), events)
+	}
+	for i, process := range []string{"curl", "nc", "ssh"} {
+		if events[i].Process != process {
+			t.Errorf("event %d process = %q, want %q", i, events[i].Process, process)
+		}
+		if events[i].Format != FormatJSON {
+			t.Errorf("event %d format = %v, want %v", i, events[i].Format, FormatJSON)
+		}
+	}
+	if stats.Unknown != 1 {
+		t.Errorf("Unknown = %d, want 1 for the cut record", stats.Unknown)
+	}
+}
+
+func TestScannerStrayBraceInJSONArray(t *testing.T) {
+	input := "[\n" + jsonArrayRecord("curl", 10) + ",\n{\n" +
+		jsonArrayRecord("nc", 11) + ",\n" +
+		jsonArrayRecord("ssh", 12) + "\n]\n"
+	events, stats := scanAll(t, input)
+	if len(events) != 3 {
+		t.Fatalf("got %d events, want 3: %+v", len(events), events)
+	}
+	if events[1].Process != "nc" || events[2].Process != "ssh" {
+		t.Errorf("processes = %q, %q, want nc, ssh", events[1].Process, events[2].Process)
+	}
+	if stats.Unknown != 1 {
+		t.Errorf("Unknown = %d, want 1 for the stray brace", stats.Unknown)
+	}
+}
+
+func TestScannerNestedObjectLineContinuesRecord(t *testing.T) {
+	// '{' lines after ':', after '[' and after a ',' between array
+	// elements are values inside the open record.
+	input := "[\n{\n  \"eventMessage\" : \"Sandbox: curl(1) deny(1) network-outbound \\/private\\/tmp\\/a\",\n" +
+		"  \"sender\" :\n  {\n    \"name\" : \"x\"\n  },\n" +
+		"  \"frames\" : [\n  {\n    \"n\" : 1\n  },\n  {\n    \"n\" : 2\n  }\n  ]\n}\n]\n"
+	events, stats := scanAll(t, input)
+	if len(events) != 1 {
+		t.Fatalf("got %d events, want 1: %+v", len(events), events)
+	}
+	if events[0].Process != "curl" {
+		t.Errorf("Process = %q, want curl", events[0].Process)
+	}
+	if stats.Unknown != 0 {
+		t.Errorf("Unknown = %d, want 0", stats.Unknown)
 	}
 }
