@@ -74,7 +74,7 @@ a usage error or unreadable input.`,
   sockdoctor explain 'Sandbox: curl(22299) deny(1) network-outbound /Users/me/.docker/run/docker.sock'`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.homeSet = cmd.Flags().Changed("home")
-			if err := opts.validate(args); err != nil {
+			if err := opts.validate(args, streams); err != nil {
 				return err
 			}
 			return runExplain(cmd.Context(), streams, opts)
@@ -97,7 +97,7 @@ a usage error or unreadable input.`,
 }
 
 // validate checks the flags and sorts the arguments into a file or lines.
-func (o *explainOptions) validate(args []string) error {
+func (o *explainOptions) validate(args []string, streams *IO) error {
 	if err := o.output.validate(); err != nil {
 		return err
 	}
@@ -115,6 +115,12 @@ func (o *explainOptions) validate(args []string) error {
 	home, err := absoluteHome(o.Home, o.homeSet)
 	if err != nil {
 		return err
+	}
+	if home != "" {
+		// The same check as check's --home: the folder must exist.
+		if home, err = homeFolder(home, streams); err != nil {
+			return err
+		}
 	}
 	o.Home = home
 
