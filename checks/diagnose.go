@@ -113,13 +113,13 @@ func decideBuiltIn(f *facts) (*Finding, string) {
 		return &fd, SandboxDenied
 	}
 
-	if within(resolved, VarRun) && !f.isBind() {
+	if socket.Within(resolved, socket.VarRun) && !f.isBind() {
 		if r, msg, denied := f.systemSocket(); denied {
 			return deny(r, "%s", msg)
 		} else if msg != "" {
 			return allow(ruleAllowedVarRun, "%s", msg)
 		}
-		return allow(ruleAllowedVarRun, "%s is under %s, where the profile allows network-outbound to every app; the socket's file mode still applies", resolved, VarRun)
+		return allow(ruleAllowedVarRun, "%s is under %s, where the profile allows network-outbound to every app; the socket's file mode still applies", resolved, socket.VarRun)
 	}
 
 	switch f.location {
@@ -158,14 +158,14 @@ func decideBuiltIn(f *facts) (*Finding, string) {
 func (f *facts) systemSocket() (r *Rule, msg string, denied bool) {
 	resolved := f.resolvedPath()
 	switch resolved {
-	case VarRun + "/usbmuxd":
+	case socket.VarRun + "/usbmuxd":
 		return ruleSystemSocketEntitlement, resolved + " (usbmuxd) is denied to every sandboxed app whatever its entitlements; only an sbpl exception lifts it", true
-	case VarRun + "/cupsd":
+	case socket.VarRun + "/cupsd":
 		if !f.print {
 			return ruleSystemSocketEntitlement, resolved + " (cupsd) needs com.apple.security.print, " + f.lacks(), true
 		}
 		return nil, resolved + " (cupsd) is allowed by com.apple.security.print", false
-	case VarRun + "/mDNSResponder":
+	case socket.VarRun + "/mDNSResponder":
 		if !f.networkClient && !f.networkServer {
 			return ruleSystemSocketEntitlement, resolved + " (mDNSResponder) needs com.apple.security.network.client or .network.server, " + f.lacks(), true
 		}
@@ -325,10 +325,10 @@ func pathFindings(f *facts) []Finding {
 	longest := max(given, resolved)
 	return []Finding{rulePathTooLong.NewFinding(f.dist,
 		fmt.Sprintf("the socket path is %d bytes; sun_path holds at most %d bytes plus the terminating NUL, so it is %d bytes too long",
-			longest, socket.SunPathSize-1, longest-(socket.SunPathSize-1)),
+			longest, socket.MaxPathBytes, longest-(socket.MaxPathBytes)),
 		fmt.Sprintf("given path: %d bytes", given),
 		fmt.Sprintf("resolved path: %d bytes", resolved),
-		fmt.Sprintf("budget: %d bytes", socket.SunPathSize-1))}
+		fmt.Sprintf("budget: %d bytes", socket.MaxPathBytes))}
 }
 
 // stateFindings reports what stat and the test connect saw.
@@ -492,7 +492,7 @@ func (f *facts) escapingHops() []string {
 // followed, lies in a place the sandbox would let the app reach.
 func (f *facts) givenReachable() bool {
 	given := socket.MacOSPath(f.path)
-	if within(given, VarRun) {
+	if socket.Within(given, socket.VarRun) {
 		return !f.isBind()
 	}
 	if f.home == "" {
@@ -521,7 +521,7 @@ func (f *facts) outsideClause() string {
 	if f.isBind() {
 		return own + " and " + groups + ", the only places where bind is allowed"
 	}
-	return own + ", " + groups + " and not under " + VarRun
+	return own + ", " + groups + " and not under " + socket.VarRun
 }
 
 func (f *facts) ownContainerLabel() string {
@@ -564,7 +564,7 @@ func (f *facts) coveringFileException() (key, value string, ok bool) {
 			}
 			p = socket.MacOSPath(p)
 			for _, t := range targets {
-				if t == p || (strings.HasSuffix(v, "/") && within(t, p)) {
+				if t == p || (strings.HasSuffix(v, "/") && socket.Within(t, p)) {
 					return exc.key, v, true
 				}
 			}

@@ -1,6 +1,10 @@
 package checks
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/sockdoctor/sockdoctor/socket"
+)
 
 // MaxBundleIDBytes bounds a bundle ID. The ID names the app's container
 // folder, and a macOS file name has at most 255 bytes (NAME_MAX).
@@ -31,18 +35,9 @@ func ValidBundleID(id string) bool {
 const BundleIDHint = "pass the app's CFBundleIdentifier, letters, digits, \"-\" and \".\" only, such as com.example.MyApp"
 
 // ValidTeamID reports whether id is an Apple Developer Team ID: ten
-// upper-case letters or digits, such as ABCDE12345.
-func ValidTeamID(id string) bool {
-	if len(id) != 10 {
-		return false
-	}
-	for _, c := range id {
-		if !('A' <= c && c <= 'Z') && !isASCIIDigit(c) {
-			return false
-		}
-	}
-	return true
-}
+// upper-case letters or digits, such as ABCDE12345. It is
+// socket.ValidTeamID, kept here for the command-line flag checks.
+func ValidTeamID(id string) bool { return socket.ValidTeamID(id) }
 
 // TeamIDHint is the hint for an invalid Team ID.
 const TeamIDHint = "pass the ten-character Team ID, upper-case letters and digits, such as ABCDE12345"

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/sockdoctor/sockdoctor/socket"
 )
 
 // This file evaluates the strings of the com.apple.security.temporary-exception.sbpl
@@ -224,7 +226,7 @@ func filterMatches(filter sexpr, resolved string) bool {
 	case "literal", "path-literal":
 		return anyString(args, func(s string) bool { return s == resolved })
 	case "subpath":
-		return anyString(args, func(s string) bool { return within(resolved, s) })
+		return anyString(args, func(s string) bool { return socket.Within(resolved, s) })
 	case "prefix":
 		return anyString(args, func(s string) bool { return strings.HasPrefix(resolved, s) })
 	case "regex", "path-regex":

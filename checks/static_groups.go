@@ -2,10 +2,10 @@ package checks
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/sockdoctor/sockdoctor/entitlements"
+	"github.com/sockdoctor/sockdoctor/socket"
 )
 
 // App group rules. Facts: Apple's documentation pages "App Groups
@@ -188,10 +188,6 @@ func init() {
 	singleTargetChecks = append(singleTargetChecks, checkGroupPrefixes, checkGroupProfile, checkGroupPathBudget)
 }
 
-// teamIDPrefix matches a group ID that starts with a Team ID: ten upper-case
-// letters or digits and a dot.
-var teamIDPrefix = regexp.MustCompile(`^[A-Z0-9]{10}\.`)
-
 // teamPlaceholders are the build settings Xcode expands to the team prefix,
 // with the number of bytes each expands to.
 var teamPlaceholders = []struct {
@@ -224,7 +220,7 @@ func classifyGroup(id string) groupForm {
 		}
 	}
 	switch {
-	case teamIDPrefix.MatchString(id):
+	case socket.TeamPrefix(id) != "":
 		return groupTeamPrefixed
 	case strings.HasPrefix(id, "group."):
 		return groupIOSStyle
@@ -245,11 +241,11 @@ func expectedTeam(t StaticTarget) (team, source string) {
 	if t.TeamID != "" {
 		return t.TeamID, "the code signature"
 	}
-	if v, ok := t.Entitlements[entitlements.KeyTeamIdentifier].(string); ok && teamIDPrefix.MatchString(v+".") && len(v) == 10 {
+	if v, ok := t.Entitlements[entitlements.KeyTeamIdentifier].(string); ok && socket.ValidTeamID(v) {
 		return v, entitlements.KeyTeamIdentifier
 	}
-	if v, ok := t.Entitlements[entitlements.KeyApplicationID].(string); ok && teamIDPrefix.MatchString(v) {
-		return v[:10], entitlements.KeyApplicationID
+	if v, ok := t.Entitlements[entitlements.KeyApplicationID].(string); ok && socket.TeamPrefix(v) != "" {
+		return socket.TeamPrefix(v), entitlements.KeyApplicationID
 	}
 	return "", ""
 }
@@ -262,13 +258,13 @@ func groupTeamMismatchText(t StaticTarget, id, team, teamSource string) (msg, ev
 	switch {
 	case t.Kind != entitlements.KindEntitlementsFile:
 		return fmt.Sprintf("app group %q is prefixed with Team ID %s, but %s is signed by team %s (from %s): its container belongs to another team",
-			id, id[:10], describe(t), team, teamSource), "signing team: " + team + " (" + teamSource + ")"
+			id, socket.TeamPrefix(id), describe(t), team, teamSource), "signing team: " + team + " (" + teamSource + ")"
 	case teamSource == "--team-id":
 		return fmt.Sprintf("app group %q is prefixed with Team ID %s, but the team given with --team-id is %s: its container belongs to another team",
-			id, id[:10], team), "expected team: " + team + " (--team-id)"
+			id, socket.TeamPrefix(id), team), "expected team: " + team + " (--team-id)"
 	default:
 		return fmt.Sprintf("app group %q is prefixed with Team ID %s, but %s of %s names team %s: its container belongs to another team",
-			id, id[:10], teamSource, describe(t), team), "expected team: " + team + " (" + teamSource + ")"
+			id, socket.TeamPrefix(id), teamSource, describe(t), team), "expected team: " + team + " (" + teamSource + ")"
 	}
 }
 
@@ -297,10 +293,10 @@ func checkGroupPrefixes(t StaticTarget, opts StaticOptions) []StaticFinding {
 	for _, id := range claimedGroups(t.Entitlements) {
 		switch classifyGroup(id) {
 		case groupTeamPrefixed:
-			if team != "" && id[:10] != team {
+			if team != "" && socket.TeamPrefix(id) != team {
 				msg, teamEvidence := groupTeamMismatchText(t, id, team, teamSource)
 				out = append(out, newStatic(groupTeamMismatch, t, opts, key, id, msg,
-					"group prefix: "+id[:10], teamEvidence))
+					"group prefix: "+socket.TeamPrefix(id), teamEvidence))
 			}
 
 		case groupIOSStyle, groupWithoutOwnerPrefix:
@@ -365,7 +361,7 @@ func checkGroupProfile(t StaticTarget, opts StaticOptions) []StaticFinding {
 		if form == groupUnresolved || form == groupTeamPlaceholder || profileAuthorises(t, id) {
 			continue
 		}
-		ownTeamPrefix := form == groupTeamPrefixed && (team == "" || id[:10] == team)
+		ownTeamPrefix := form == groupTeamPrefixed && (team == "" || socket.TeamPrefix(id) == team)
 		if ownTeamPrefix && opts.distribution() != DistributionMAS {
 			continue
 		}
@@ -385,9 +381,6 @@ func checkGroupProfile(t StaticTarget, opts StaticOptions) []StaticFinding {
 // neither the user name, the group ID nor the socket name.
 const groupContainerOverhead = len("/Users/") + len("/Library/Group Containers/") + len("/")
 
-// maxSocketPathBytes is the longest path sun_path holds, without its NUL.
-const maxSocketPathBytes = 103
-
 func checkGroupPathBudget(t StaticTarget, opts StaticOptions) []StaticFinding {
 	var out []StaticFinding
 	user := opts.userNameLength()
@@ -398,16 +391,16 @@ func checkGroupPathBudget(t StaticTarget, opts StaticOptions) []StaticFinding {
 			continue
 		}
 		total := groupContainerOverhead + user + groupBytes + len(name)
-		if total <= maxSocketPathBytes {
+		if total <= socket.MaxPathBytes {
 			continue
 		}
-		left := maxSocketPathBytes - groupContainerOverhead - user - groupBytes
+		left := socket.MaxPathBytes - groupContainerOverhead - user - groupBytes
 		msg := fmt.Sprintf("a socket %q in the container of app group %q would take %d bytes for a %d-byte user name, over the %d that sun_path holds; %d bytes are left for the socket name",
-			name, id, total, user, maxSocketPathBytes, max(left, 0))
+			name, id, total, user, socket.MaxPathBytes, max(left, 0))
 		out = append(out, newStatic(groupPathBudget, t, opts, entitlements.KeyApplicationGroups, id, msg,
 			fmt.Sprintf("path: /Users/<%d bytes>/Library/Group Containers/%s/%s", user, id, name),
 			fmt.Sprintf("group ID: %d bytes", groupBytes),
-			fmt.Sprintf("budget: user name + group ID + socket name <= %d bytes", maxSocketPathBytes-groupContainerOverhead)))
+			fmt.Sprintf("budget: user name + group ID + socket name <= %d bytes", socket.MaxPathBytes-groupContainerOverhead)))
 	}
 	return out
 }

@@ -23,18 +23,6 @@ const (
 	groupContainersDir = "Library/Group Containers"
 )
 
-// varRun is the one system folder application.sb lets any sandboxed app
-// connect into (macOS 14.4 and 26.6), apart from the special sockets below.
-const varRun = "/private/var/run"
-
-// specialSockets are the sockets under /private/var/run that application.sb
-// denies or ties to an entitlement, with what it takes to reach them.
-var specialSockets = map[string]string{
-	"mDNSResponder": "reachable only with com.apple.security.network.client or network.server",
-	"cupsd":         "reachable only with com.apple.security.print",
-	"usbmuxd":       "denied to every sandboxed app unless an sbpl exception allows it",
-}
-
 // systemRoots hold files that macOS itself installs and manages.
 var systemRoots = []string{"/System", "/bin", "/sbin", "/usr", "/dev", "/private/var", "/private/etc", "/Library", "/cores"}
 
@@ -58,19 +46,19 @@ func Classify(resolved string, opts Options) (Location, ClassifyDetail) {
 		if id, ok := firstComponentUnder(resolved, filepath.Join(home, groupContainersDir)); ok {
 			return classifyGroupContainer(id, opts)
 		}
-		if within(resolved, home) {
+		if Within(resolved, home) {
 			return LocationHome, ClassifyDetail{Detail: "in the home folder, outside every container"}
 		}
 	}
 
-	if within(resolved, varRun) {
+	if Within(resolved, VarRun) {
 		return classifyVarRun(resolved)
 	}
 	if kind, detail, ok := classifyTemp(resolved); ok {
 		return LocationTmp, ClassifyDetail{Detail: detail, TempKind: kind}
 	}
 	for _, root := range systemRoots {
-		if within(resolved, root) && !within(resolved, "/usr/local") {
+		if Within(resolved, root) && !Within(resolved, "/usr/local") {
 			return LocationSystem, ClassifyDetail{Detail: fmt.Sprintf("in the system folder %s", root)}
 		}
 	}
@@ -114,14 +102,13 @@ func classifyGroupContainer(groupID string, opts Options) (Location, ClassifyDet
 }
 
 func classifyVarRun(resolved string) (Location, ClassifyDetail) {
-	name := strings.TrimPrefix(resolved, varRun+"/")
-	if rule, ok := specialSockets[name]; ok {
+	if special, ok := LookupSpecialSocket(resolved); ok {
 		return LocationVarRun, ClassifyDetail{
-			Detail:        fmt.Sprintf("the system socket %s under %s, %s", name, varRun, rule),
-			SpecialSocket: name,
+			Detail:        fmt.Sprintf("the system socket %s under %s, %s", special.Name, VarRun, special.Rule),
+			SpecialSocket: special.Name,
 		}
 	}
-	return LocationVarRun, ClassifyDetail{Detail: "under " + varRun + ", which the App Sandbox profile allows"}
+	return LocationVarRun, ClassifyDetail{Detail: "under " + VarRun + ", which the App Sandbox profile allows"}
 }
 
 // classifyTemp recognises the shared temporary folders and the per-user
@@ -130,9 +117,9 @@ func classifyVarRun(resolved string) (Location, ClassifyDetail) {
 // container instead.
 func classifyTemp(resolved string) (kind, detail string, ok bool) {
 	switch {
-	case within(resolved, "/private/tmp"):
+	case Within(resolved, "/private/tmp"):
 		return "tmp", "in the shared temporary folder /private/tmp", true
-	case within(resolved, "/private/var/tmp"):
+	case Within(resolved, "/private/var/tmp"):
 		return "var-tmp", "in the shared temporary folder /private/var/tmp", true
 	}
 
@@ -146,30 +133,6 @@ func classifyTemp(resolved string) (kind, detail string, ok bool) {
 		return "user-temp", fmt.Sprintf("in the per-user temporary folder %s ($TMPDIR outside the sandbox)", dir), true
 	}
 	return "", "", false
-}
-
-// TeamPrefix returns the Team ID that prefixes a group ID such as
-// "2BUA8C4S2C.com.1password": ten upper-case letters or digits followed by a
-// dot. It returns "" when the ID has no such prefix ("group.com.example").
-func TeamPrefix(groupID string) string {
-	const teamIDLength = 10
-	if len(groupID) <= teamIDLength || groupID[teamIDLength] != '.' {
-		return ""
-	}
-	for _, c := range groupID[:teamIDLength] {
-		if (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
-			return ""
-		}
-	}
-	return groupID[:teamIDLength]
-}
-
-// within reports whether path is dir or inside it. Both must be clean.
-func within(path, dir string) bool {
-	if dir == "/" {
-		return true
-	}
-	return path == dir || strings.HasPrefix(path, dir+"/")
 }
 
 // firstComponentUnder returns the first path component of path below dir,

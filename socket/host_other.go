@@ -10,5 +10,9 @@ var hostErrnoNames = map[uintptr]string{}
 // hostSunPathSize assumes the BSD size of sun_path.
 const hostSunPathSize = SunPathSize
 
+// hostHasDocumentedLinks is false: this host has none of the symlinks in
+// documentedLinks, so Inspect models them even without ModelOutsideHome.
+const hostHasDocumentedLinks = false
+
 // hostLayoutLinks is empty: every symlink is followed.
 var hostLayoutLinks = map[string]bool{}

@@ -30,9 +30,14 @@ func IsDocumentedLink(path string) bool {
 
 // modelOutsideHome reports whether Inspect must model expanded instead of
 // reading it: opts.ModelOutsideHome is set and the path lies outside the
-// home folder.
+// home folder, or the path is a documented symlink and this host is not a
+// Mac. On Linux /var/run/docker.sock is no symlink (or Docker Engine's own
+// socket), so reading it would judge a path a Mac does not have.
 func modelOutsideHome(expanded string, opts Options) bool {
-	return opts.ModelOutsideHome && !within(MacOSPath(expanded), MacOSPath(opts.Home))
+	if !hostHasDocumentedLinks && IsDocumentedLink(expanded) {
+		return true
+	}
+	return opts.ModelOutsideHome && !Within(MacOSPath(expanded), MacOSPath(opts.Home))
 }
 
 // inspectModelled fills info for a path outside the modelled home folder

@@ -84,3 +84,60 @@ func TestIsDocumentedLink(t *testing.T) {
 		}
 	}
 }
+
+func TestInspectDocumentedLinkOffMac(t *testing.T) {
+	if hostHasDocumentedLinks {
+		t.Skip("a Mac has the real symlink, so Inspect reads it")
+	}
+	home := shortTempDir(t)
+	target := filepath.Join(home, ".docker/run/docker.sock")
+	listenStream(t, target)
+
+	// No ModelOutsideHome: the home folder is the account's own.
+	info, err := Inspect("/var/run/docker.sock", Options{Home: home, BundleID: "com.example.App", Dial: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := MacOSPath(target); info.ResolvedPath != want {
+		t.Errorf("ResolvedPath = %q, want the documented target %q", info.ResolvedPath, want)
+	}
+	if info.Location != LocationHome {
+		t.Errorf("Location = %q, want %q", info.Location, LocationHome)
+	}
+	if !strings.Contains(info.Modelled, "Docker Desktop") {
+		t.Errorf("Modelled = %q, want the documenting source", info.Modelled)
+	}
+	if info.Dial.Result != DialConnected {
+		t.Errorf("Dial = %+v, want a connect to the target in the home folder only", info.Dial)
+	}
+}
+
+func TestWithin(t *testing.T) {
+	tests := []struct {
+		path, dir string
+		want      bool
+	}{
+		{"/private/var/run/x", "/private/var/run", true},
+		{"/private/var/run", "/private/var/run", true},
+		{"/private/var/runner/x", "/private/var/run", false},
+		{"/private/var/run/x", "/private/var/run/", true},
+		{"/x", "/", true},
+		{"/x", "", false},
+	}
+	for _, tt := range tests {
+		if got := Within(tt.path, tt.dir); got != tt.want {
+			t.Errorf("Within(%q, %q) = %t, want %t", tt.path, tt.dir, got, tt.want)
+		}
+	}
+}
+
+func TestLookupSpecialSocketFullPath(t *testing.T) {
+	if s, ok := LookupSpecialSocket("/private/var/run/mDNSResponder"); !ok || s.Name != "mDNSResponder" {
+		t.Errorf("LookupSpecialSocket(mDNSResponder) = %+v, %t, want the mDNSResponder entry", s, ok)
+	}
+	for _, p := range []string{"/Users/u/mDNSResponder", "/private/tmp/cupsd", "/private/var/run/x/usbmuxd"} {
+		if _, ok := LookupSpecialSocket(p); ok {
+			t.Errorf("LookupSpecialSocket(%q) found a special socket, want none outside %s", p, VarRun)
+		}
+	}
+}

@@ -307,7 +307,8 @@ func socketPaths(opts *checkOptions, streams *IO) ([]string, *socket.Preset, err
 // than read, because on this host they belong to another machine: CI with
 // Docker running would otherwise dial the real daemon. A path given with
 // --socket is read, since the user named it, unless it is a documented
-// symlink such as /var/run/docker.sock, which on this host is no symlink.
+// symlink such as /var/run/docker.sock: socket.Inspect models that one on
+// every host but a Mac, and here also on a Mac when the home is modelled.
 func diagnoseSocket(target *entitlements.Target, path string, preset *socket.Preset, dist checks.Distribution, static []checks.Finding, opts *checkOptions) (report.Candidate, error) {
 	view := target.Entitlements.View()
 	info, err := socket.Inspect(path, socket.Options{
