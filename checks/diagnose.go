@@ -310,25 +310,37 @@ func (f *facts) childFinding() (Finding, bool) {
 	return Finding{}, false
 }
 
-// pathFindings checks the path length against sun_path.
+// pathFindings checks the length of the path the app passes to connect or
+// bind against sun_path. sun_path holds only that address, while the kernel
+// resolves symlinks later, so the resolved path may be longer. The test
+// connect's path-too-long result is not used, because for a modelled
+// symlink it dials the target, not the given path.
 func pathFindings(f *facts) []Finding {
-	given, resolved := f.givenBytes, f.pathBytes
+	given, resolved := f.pathLengths()
+	if given <= socket.MaxPathBytes {
+		return nil
+	}
+	return []Finding{rulePathTooLong.NewFinding(f.dist,
+		fmt.Sprintf("the socket path the app passes to %s is %d bytes, but sun_path holds at most %d bytes plus the terminating NUL, so it is %d bytes too long",
+			f.operation, given, socket.MaxPathBytes, given-socket.MaxPathBytes),
+		fmt.Sprintf("given path: %d bytes", given),
+		fmt.Sprintf("resolved path: %d bytes", resolved),
+		fmt.Sprintf("budget: %d bytes", socket.MaxPathBytes))}
+}
+
+// pathLengths returns the length in bytes of the path as given, after ~
+// expansion and made absolute, and of the resolved path. The given path is
+// measured as the caller wrote it, so a home folder under /tmp does not
+// count the /private that MacOSPath adds.
+func (f *facts) pathLengths() (given, resolved int) {
+	given, resolved = f.givenBytes, f.pathBytes
 	if given == 0 {
 		given = len(f.path)
 	}
 	if resolved == 0 {
 		resolved = len(f.resolvedPath())
 	}
-	if given < socket.SunPathSize && resolved < socket.SunPathSize && f.dial != socket.DialPathTooLong {
-		return nil
-	}
-	longest := max(given, resolved)
-	return []Finding{rulePathTooLong.NewFinding(f.dist,
-		fmt.Sprintf("the socket path is %d bytes; sun_path holds at most %d bytes plus the terminating NUL, so it is %d bytes too long",
-			longest, socket.MaxPathBytes, longest-(socket.MaxPathBytes)),
-		fmt.Sprintf("given path: %d bytes", given),
-		fmt.Sprintf("resolved path: %d bytes", resolved),
-		fmt.Sprintf("budget: %d bytes", socket.MaxPathBytes))}
+	return given, resolved
 }
 
 // stateFindings reports what stat and the test connect saw.
@@ -578,6 +590,10 @@ func (f *facts) socketEvidence() []string {
 	ev = append(ev, "socket path: "+f.path)
 	if r := f.resolvedPath(); r != f.path {
 		ev = append(ev, "resolved path: "+r)
+	}
+	if given, resolved := f.pathLengths(); given <= socket.MaxPathBytes && resolved > socket.MaxPathBytes {
+		ev = append(ev, fmt.Sprintf("resolved path: %d bytes, over the %d of sun_path, which is fine because connect and bind take the %d-byte given path",
+			resolved, socket.MaxPathBytes, given))
 	}
 	if f.location != "" {
 		// A comma, not brackets: the detail may hold brackets itself.

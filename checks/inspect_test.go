@@ -64,12 +64,12 @@ func listenAt(t *testing.T, network, path string) {
 	}
 }
 
-// lengthPath returns a path under dir whose macOS form is exactly n bytes.
+// lengthPath returns a path under dir that is exactly n bytes as given,
+// before MacOSPath adds /private to a folder under /tmp.
 func lengthPath(t *testing.T, dir string, n int) string {
 	t.Helper()
 	prefix := dir + "/"
-	extra := len(socket.MacOSPath(dir)) - len(dir)
-	fill := n - extra - len(prefix) - len(".sock")
+	fill := n - len(prefix) - len(".sock")
 	if fill < 1 {
 		t.Fatalf("%q is too long for a %d-byte path", prefix, n)
 	}
