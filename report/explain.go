@@ -64,8 +64,8 @@ type Denial struct {
 	// the flags say it, such as the app's entitlements without --app. The
 	// evidence of each finding repeats these lines first.
 	Assumed []string `json:"assumed,omitempty"`
-	// Meaning is a one-line explanation for network, socket-error and other
-	// denials.
+	// Meaning is a one-line explanation of the operation, or for a socket
+	// error of the errno.
 	Meaning string `json:"meaning,omitempty"`
 	// Socket, Verdict and Findings are the check rules' diagnosis of a
 	// socket denial. Socket is classified from the logged path alone: the
@@ -127,6 +127,16 @@ func (d *Denial) Headline() string {
 		fmt.Fprintf(&b, " (errno %d)", d.Errno)
 	}
 	return Printable(b.String())
+}
+
+// Label returns the word that titles the denial in text output: "Socket
+// error" for a client message whose errno shows that the socket's state,
+// not the sandbox, failed the call, else "Denial".
+func (d *Denial) Label() string {
+	if d.Kind == DenialSocketError {
+		return "Socket error"
+	}
+	return "Denial"
 }
 
 // Occurrences returns "seen 3 times, from T1 to T2", or "" for a single

@@ -26,11 +26,12 @@ func WriteExplainText(w io.Writer, r *ExplainReport, opts TextOptions) error {
 	return err
 }
 
-// WriteDenialText writes one denial, numbered n, for a terminal: the
-// logged line, then the verdict and findings or the one-line meaning.
+// WriteDenialText writes one denial or socket error, numbered n, for a
+// terminal: the logged line and the one-line meaning, then the verdict and
+// findings.
 func WriteDenialText(w io.Writer, n int, d *Denial, opts TextOptions) error {
 	tw := &textWriter{w: w, p: newPalette(opts.Color)}
-	tw.printf("%s %s\n", tw.p.bold.Sprintf("Denial %d:", n), d.Headline())
+	tw.printf("%s %s\n", tw.p.bold.Sprintf("%s %d:", d.Label(), n), d.Headline())
 	tw.printf("  %s\n", tw.p.faint.Sprint(d.Source()))
 	if occ := d.Occurrences(); occ != "" {
 		tw.printf("  %s\n", occ)

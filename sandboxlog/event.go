@@ -15,8 +15,13 @@
 //   - Console's sandbox violation reports (the Violation, Process, Path,
 //     Identifier and Responsible fields and the first backtrace frames);
 //   - library messages that carry an errno for a socket path: dnssd's
-//     "connect() failed path:... Errno:1", MySQL's "through socket '...' (1)"
-//     and Go's "dial unix PATH: connect: operation not permitted".
+//     "connect() failed path:... Errno:1", MySQL's "through socket '...' (1)",
+//     Go's "dial unix PATH: connect: operation not permitted" and ssh's
+//     "unix_listener: cannot bind to path PATH: Operation not permitted";
+//   - messages of clients that reject a path longer than sun_path before
+//     calling connect(2) or bind(2): Chromium's and Electron's "Socket path
+//     too long: PATH" and ssh's "unix_listener: path "PATH" too long for
+//     Unix domain socket".
 //
 // The line formats come from Apple's `log` tool (macOS 10.12 and later), the
 // Apple documentation page "Discovering and diagnosing App Sandbox
@@ -64,7 +69,11 @@ const (
 	EACCES       = 13
 	ENOTSOCK     = 38
 	EPROTOTYPE   = 41
+	EADDRINUSE   = 48
 	ECONNREFUSED = 61
+	// ENAMETOOLONG also marks a client message that rejected a socket path
+	// longer than sun_path itself, before calling connect(2) or bind(2).
+	ENAMETOOLONG = 63
 )
 
 // Event is one sandbox denial, or one library message that reports an errno

@@ -125,16 +125,28 @@ func parseDenial(b []byte) (Event, bool) {
 	}
 }
 
+// libraryParsers lists the parsers of client messages with the operation
+// each message is about.
+var libraryParsers = []struct {
+	parse     func([]byte) (path []byte, errno int, ok bool)
+	operation string
+}{
+	{parseDNSSDMessage, OperationNetworkOutbound},
+	{parseMySQLMessage, OperationNetworkOutbound},
+	{parseGoDialMessage, OperationNetworkOutbound},
+	{parseSSHBindMessage, OperationNetworkBind},
+	{parseSSHPathTooLongMessage, OperationNetworkBind},
+	{parsePathTooLongMessage, OperationNetworkOutbound},
+}
+
 // parseLibraryMessage parses the messages of client libraries that report a
-// failed connect(2) to a Unix socket with its errno.
+// failed connect(2) or bind(2) on a Unix socket with its errno.
 func parseLibraryMessage(b []byte) (Event, bool) {
-	for _, parse := range []func([]byte) (path []byte, errno int, ok bool){
-		parseDNSSDMessage, parseMySQLMessage, parseGoDialMessage,
-	} {
+	for _, p := range libraryParsers {
 		// errno 0 is no error, and Event.Errno 0 marks a sandbox line.
-		if path, errno, ok := parse(b); ok && errno > 0 {
+		if path, errno, ok := p.parse(b); ok && errno > 0 {
 			return Event{
-				Operation: OperationNetworkOutbound,
+				Operation: p.operation,
 				Target:    string(path),
 				Errno:     errno,
 				Format:    FormatLibrary,
@@ -192,7 +204,8 @@ func parseMySQLMessage(b []byte) ([]byte, int, bool) {
 }
 
 // goDialErrors maps the texts of Go's syscall.Errno values on Darwin to
-// their numbers, for "dial unix PATH: connect: TEXT".
+// their numbers, for "dial unix PATH: connect: TEXT". C's strerror(3) gives
+// the same texts capitalised, so the match ignores case.
 var goDialErrors = []struct {
 	text  string
 	errno int
@@ -203,6 +216,7 @@ var goDialErrors = []struct {
 	{"socket operation on non-socket", ENOTSOCK},
 	{"protocol wrong type for socket", EPROTOTYPE},
 	{"connection refused", ECONNREFUSED},
+	{"address already in use", EADDRINUSE},
 }
 
 // parseGoDialMessage parses the error of Go's net.Dial("unix", path), as
@@ -219,10 +233,18 @@ func parseGoDialMessage(b []byte) ([]byte, int, bool) {
 	}
 	path := rest[:end]
 	text := rest[end+len(": connect: "):]
-	for _, e := range goDialErrors {
-		if len(text) >= len(e.text) && strings.EqualFold(string(text[:len(e.text)]), e.text) {
-			return path, e.errno, true
-		}
+	if errno, ok := errnoFromText(text); ok {
+		return path, errno, true
 	}
 	return nil, 0, false
+}
+
+// errnoFromText returns the errno whose text starts text, ignoring case.
+func errnoFromText(text []byte) (int, bool) {
+	for _, e := range goDialErrors {
+		if len(text) >= len(e.text) && strings.EqualFold(string(text[:len(e.text)]), e.text) {
+			return e.errno, true
+		}
+	}
+	return 0, false
 }

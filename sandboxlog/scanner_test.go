@@ -173,6 +173,36 @@ func TestParseLineFormats(t *testing.T) {
 			line: "dial unix /private/tmp/app.sock: connect: connection refused",
 			want: want{operation: "network-outbound", target: "/private/tmp/app.sock", errno: ECONNREFUSED, format: FormatLibrary},
 		},
+		{
+			name: "chromium path too long",
+			line: "[4821:259:1004/112644.249142:ERROR:process_singleton_posix.cc(363)] Socket path too long: /Users/somebody/Library/Application Support/Example Editor Helper App/Profiles/Default/SingletonSocket",
+			want: want{operation: "network-outbound", target: "/Users/somebody/Library/Application Support/Example Editor Helper App/Profiles/Default/SingletonSocket", errno: ENAMETOOLONG, format: FormatLibrary},
+		},
+		{
+			name: "chromium path too long, new form",
+			line: "[4821:259:1004/112644.249142:ERROR:chrome/browser/process_singleton_posix.cc:363] Socket path too long: /Users/me/x/SingletonSocket",
+			want: want{operation: "network-outbound", target: "/Users/me/x/SingletonSocket", errno: ENAMETOOLONG, format: FormatLibrary},
+		},
+		{
+			name: "quoted path too long",
+			line: `QLocalServer listen failed: socket path too long: "/Users/me/Library/Containers/com.example.app/Data/tmp/kdsingleapp.sock"`,
+			want: want{operation: "network-outbound", target: "/Users/me/Library/Containers/com.example.app/Data/tmp/kdsingleapp.sock", errno: ENAMETOOLONG, format: FormatLibrary},
+		},
+		{
+			name: "ssh path too long",
+			line: `unix_listener: path "/Users/me/.ssh/cm-me@build.example.com:22.AbCdEfGhIjKlMnOp" too long for Unix domain socket`,
+			want: want{operation: "network-bind", target: "/Users/me/.ssh/cm-me@build.example.com:22.AbCdEfGhIjKlMnOp", errno: ENAMETOOLONG, format: FormatLibrary},
+		},
+		{
+			name: "ssh bind denied",
+			line: "unix_listener: cannot bind to path /Users/me/.ssh/cm-me@host:22: Operation not permitted",
+			want: want{operation: "network-bind", target: "/Users/me/.ssh/cm-me@host:22", errno: EPERM, format: FormatLibrary},
+		},
+		{
+			name: "ssh bind in use",
+			line: "unix_listener: cannot bind to path /tmp/podman.sock: Address already in use",
+			want: want{operation: "network-bind", target: "/tmp/podman.sock", errno: EADDRINUSE, format: FormatLibrary},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -198,6 +228,11 @@ func TestParseLineRejects(t *testing.T) {
 		"Sandbox: curl(12)denied network-outbound /x",
 		"2026-10-01 11:26:44.249 Df SampleApp[12447:1a2b] (Foundation) an ordinary message",
 		"connect() failed path:/var/run/mDNSResponder Errno:x",
+		"socket_init: socket path too long for buffer",     // no path
+		"Socket path too long: relative/SingletonSocket",   // not absolute
+		"unix_listener: cannot bind to path /tmp/a.sock",   // no error text
+		"unix_listener: cannot bind to path /tmp/a: Bogus", // unknown error text
+		`unix_listener: path "~/.ssh/cm" too long for Unix domain socket`,
 		"through socket '/tmp/mysql.sock'",
 		"dial unix /tmp/a.sock: connect: some new error",
 	} {

@@ -123,6 +123,7 @@ func explainSocket(d *report.Denial, ev sandboxlog.Event, opts Options) {
 	}
 
 	d.Assumed = assumed
+	d.Meaning = socketMeaning(ev.Operation)
 	d.Socket = info.Info
 	d.Verdict = &verdict
 	d.Findings = findings
@@ -335,6 +336,15 @@ func homeFromPath(path string) (string, bool) {
 		return "", false
 	}
 	return "/Users/" + name, true
+}
+
+// socketMeaning returns the one-line meaning of a socket operation on a
+// Unix socket path.
+func socketMeaning(operation string) string {
+	if operation == sandboxlog.OperationNetworkBind {
+		return "bind(2) of a Unix socket path, which creates the socket file (network-bind)"
+	}
+	return "connect(2) to a Unix socket path (network-outbound)"
 }
 
 func socketOperationName(operation string) string {

@@ -57,6 +57,7 @@ func TestExplainDiagnoses(t *testing.T) {
 			sandbox:  checks.SandboxDenied,
 			decider:  "outside-sandbox-reach",
 			findings: []string{"outside-sandbox-reach", "child-inherits-sandbox"},
+			meaning:  "connect(2) to a Unix socket path (network-outbound)",
 		},
 		{
 			name:     "ssh to another team's group container",
@@ -133,6 +134,37 @@ func TestExplainDiagnoses(t *testing.T) {
 			sandbox:  checks.SandboxDenied,
 			decider:  "outside-sandbox-reach",
 			findings: []string{"outside-sandbox-reach"},
+			meaning:  "bind(2) of a Unix socket path",
+		},
+		{
+			name:     "ssh bind denied",
+			line:     "unix_listener: cannot bind to path /Users/me/.ssh/cm-me@host:22: Operation not permitted",
+			kind:     report.DenialSocket,
+			sandbox:  checks.SandboxDenied,
+			decider:  "outside-sandbox-reach",
+			findings: []string{"outside-sandbox-reach"},
+			meaning:  "(network-bind)",
+		},
+		{
+			name:     "ssh bind address in use",
+			line:     "unix_listener: cannot bind to path /tmp/podman.sock: Address already in use",
+			kind:     report.DenialSocketError,
+			findings: []string{},
+			meaning:  "bind(2) failed with errno 48",
+		},
+		{
+			name:     "chromium singleton path too long",
+			line:     "[4821:259:1004/112644.249142:ERROR:process_singleton_posix.cc(363)] Socket path too long: /Users/somebody/Library/Application Support/Example Editor Helper Application/Profiles/Default/SingletonSocket",
+			kind:     report.DenialSocketError,
+			findings: []string{"path-too-long"},
+			meaning:  "because it is 110 bytes and sockaddr_un.sun_path holds at most 103 bytes",
+		},
+		{
+			name:     "ssh control path too long",
+			line:     `unix_listener: path "/Users/me/.ssh/cm-me@build.example.com:22.AbCdEfGhIjKlMnOp" too long for Unix domain socket`,
+			kind:     report.DenialSocketError,
+			findings: []string{"path-too-long"},
+			meaning:  "before bind(2)",
 		},
 		{
 			name:    "forbidden-sandbox-reinit",
@@ -223,8 +255,8 @@ func TestExplainDiagnoses(t *testing.T) {
 					t.Errorf("findings = %s, want %s", got, strings.Join(tt.findings, " "))
 				}
 			}
-			if tt.meaning == "" && d.Meaning != "" && tt.kind == report.DenialSocket {
-				t.Errorf("Meaning = %q, want none", d.Meaning)
+			if d.Meaning == "" {
+				t.Errorf("Meaning is empty, want a meaning for every kind")
 			}
 			if !strings.Contains(d.Meaning, tt.meaning) {
 				t.Errorf("Meaning = %q, want it to contain %q", d.Meaning, tt.meaning)

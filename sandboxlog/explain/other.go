@@ -7,6 +7,7 @@ import (
 	"github.com/sockdoctor/sockdoctor/entitlements"
 	"github.com/sockdoctor/sockdoctor/report"
 	"github.com/sockdoctor/sockdoctor/sandboxlog"
+	"github.com/sockdoctor/sockdoctor/socket"
 )
 
 // errnoRules maps the errno of a failed connect(2) to the socket state rule
@@ -37,9 +38,20 @@ var afterSandboxCheck = map[int]bool{
 // the socket's state failed the connect, not the sandbox.
 func explainSocketError(d *report.Denial, ev sandboxlog.Event, opts Options) {
 	d.Kind = report.DenialSocketError
+	call := "connect(2)"
+	if ev.Operation == sandboxlog.OperationNetworkBind {
+		call = "bind(2)"
+	}
+	if ev.Errno == sandboxlog.ENAMETOOLONG {
+		explainPathTooLong(d, ev, call, opts)
+		return
+	}
+
 	known, ok := errnoRules[ev.Errno]
-	if !ok {
-		d.Meaning = fmt.Sprintf("connect(2) failed with errno %d, which is not EPERM (1): the sandbox did not cause it", ev.Errno)
+	if !ok || ev.Operation == sandboxlog.OperationNetworkBind {
+		// The socket state rules describe a failed connect, so a failed
+		// bind gets only its errno.
+		d.Meaning = fmt.Sprintf("%s failed with errno %d, which is not EPERM (1): the sandbox did not cause it", call, ev.Errno)
 		return
 	}
 
@@ -55,6 +67,29 @@ func explainSocketError(d *report.Denial, ev sandboxlog.Event, opts Options) {
 	}
 	message := fmt.Sprintf("the client's connect to %s failed with %s", ev.Target, known.name)
 	d.Findings = []checks.Finding{rule.NewFinding(opts.Distribution, message, "log line: "+ev.Raw, fmt.Sprintf("errno: %d (%s)", ev.Errno, known.name))}
+}
+
+// explainPathTooLong explains a client message that rejected a socket path
+// longer than sun_path. Such clients check the length themselves and never
+// call connect(2) or bind(2), so the sandbox was not asked.
+func explainPathTooLong(d *report.Denial, ev sandboxlog.Event, call string, opts Options) {
+	size := len(ev.Target)
+	budget := socket.SunPathSize - 1
+	d.Meaning = fmt.Sprintf("the client rejected the socket path before %s because it is %d bytes and sockaddr_un.sun_path holds at most %d bytes and a NUL; the sandbox did not cause it", call, size, budget)
+
+	rule, ok := checks.Lookup("path-too-long")
+	if !ok {
+		return
+	}
+	message := fmt.Sprintf("%s is %d bytes, %d over the budget of %d bytes", ev.Target, size, size-budget, budget)
+	if size <= budget {
+		// The client may count bytes differently, such as with a longer
+		// suffix it adds to the logged path.
+		message = fmt.Sprintf("the client reported %s as too long, though it is %d bytes, within the budget of %d bytes", ev.Target, size, budget)
+	}
+	d.Findings = []checks.Finding{rule.NewFinding(opts.Distribution, message,
+		"log line: "+ev.Raw,
+		fmt.Sprintf("path bytes: %d, budget: %d (sun_path is %d bytes with the NUL)", size, budget, socket.SunPathSize))}
 }
 
 // explainNetwork names the network entitlement that allows an IP denial.
