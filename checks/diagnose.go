@@ -44,36 +44,23 @@ var spawnedTools = []string{"curl", "ssh", "nc", "ncat", "socat", "git", "docker
 func diagnose(f *facts) Diagnosis {
 	decider, sandbox := decide(f)
 
-	var findings []Finding
-	if decider != nil {
-		findings = append(findings, *decider)
-	}
+	findings := []Finding{*decider}
 	if sandbox == SandboxDenied {
 		findings = append(findings, explainDenial(f, decider.Rule)...)
 	}
 	findings = append(findings, pathFindings(f)...)
 	findings = append(findings, stateFindings(f)...)
-	if !f.isBind() {
-		for i := range findings {
-			findings[i].Workaround = slices.DeleteFunc(findings[i].Workaround, func(w string) bool { return w == bindInContainer })
-		}
-	}
+	fitWorkaroundsToOperation(f, findings, sandbox == SandboxDenied, decider.Rule)
 	SortFindings(findings)
 
-	verdict := Verdict{Sandbox: sandbox}
-	if decider != nil {
-		verdict.Rule = decider.Rule
-		verdict.Summary = decider.Message
-	} else {
-		verdict.Summary = "unknown: " + f.resolved + " lies in a container that may be the app's own; pass --app or --entitlements with --bundle-id to decide"
-	}
+	verdict := Verdict{Sandbox: sandbox, Rule: decider.Rule, Summary: decider.Message}
 	return Diagnosis{Verdict: verdict, Findings: findings}
 }
 
-// decide returns the finding that decides the sandbox verdict, and the
-// verdict. The built-in profile decides first; an sbpl exception can then
-// turn a denial into an allowance, because the sandbox evaluates it after
-// application.sb.
+// decide returns the finding that decides the sandbox verdict, never nil,
+// and the verdict. The built-in profile decides first. The app's sbpl
+// exceptions then override it in either direction, because the sandbox
+// evaluates them after application.sb and a later matching rule wins.
 func decide(f *facts) (*Finding, string) {
 	if f.appKnown && !f.sandboxed {
 		fd := f.newFindingWithApp(ruleNotSandboxed,
@@ -83,19 +70,29 @@ func decide(f *facts) (*Finding, string) {
 	}
 
 	decider, sandbox := decideBuiltIn(f)
-	if sandbox != SandboxDenied {
-		return decider, sandbox
-	}
-	for _, src := range f.sbpl {
-		allowed, err := sbplAllows(src, f.sandboxOperation(), f.resolvedPath())
-		if err != nil || !allowed {
-			continue
+	action, src := sbplDecision(f.sbpl, f.sandboxOperation(), f.resolvedPath())
+	evidence := append(f.socketEvidence(), "sbpl exception: "+strings.TrimSpace(src))
+	switch {
+	case action == sbplAllow && sandbox != SandboxAllowed:
+		builtIn := "denies"
+		if sandbox == SandboxUnknown {
+			builtIn = "may deny"
 		}
 		fd := ruleSBPLException.NewFinding(f.dist,
-			fmt.Sprintf("allowed: an sbpl exception allows %s on %s, which the built-in profile denies (%s)",
-				f.sandboxOperation(), f.resolvedPath(), decider.Rule),
-			append(f.socketEvidence(), "sbpl exception: "+strings.TrimSpace(src))...)
+			fmt.Sprintf("allowed: an sbpl exception allows %s on %s, which the built-in profile %s (%s)",
+				f.sandboxOperation(), f.resolvedPath(), builtIn, decider.Rule),
+			evidence...)
 		return &fd, SandboxAllowed
+	case action == sbplDeny && sandbox != SandboxDenied:
+		fd := ruleSBPLException.NewFinding(f.dist,
+			fmt.Sprintf("denied: an sbpl exception denies %s on %s, which the built-in profile allows (%s)",
+				f.sandboxOperation(), f.resolvedPath(), decider.Rule),
+			evidence...)
+		// The finding decides a denial, so it counts as an error, and the
+		// rule's workarounds, which assume an allowing exception, do not fit.
+		fd.Severity = SeverityError
+		fd.Workaround = []string{"Remove the sbpl deny rule that matches this path, or narrow it so that it leaves the socket out."}
+		return &fd, SandboxDenied
 	}
 	return decider, sandbox
 }
@@ -143,11 +140,15 @@ func decideBuiltIn(f *facts) (*Finding, string) {
 
 	switch f.location {
 	case socket.LocationOtherAppContainer:
-		return deny(ruleOtherAppContainer, "%s is inside the container of another app (%s); a sandboxed app reaches only its own container (%s)",
+		return deny(ruleOtherAppContainer, "%s is inside the container of another app (%s). A sandboxed app reaches only its own container (%s)",
 			resolved, f.containerID, f.ownContainerLabel())
 	case socket.LocationOtherGroup:
-		return deny(ruleGroupNotClaimed, "%s is inside the container of app group %s, which the app does not claim; %s",
+		fd, verdict := deny(ruleGroupNotClaimed, "%s is inside the container of app group %s, which the app does not claim. %s",
 			resolved, f.containerID, f.groupTeamClause())
+		if workarounds := f.groupWorkarounds(); workarounds != nil {
+			fd.Workaround = workaroundsFor(workarounds, f.dist)
+		}
+		return fd, verdict
 	}
 	return deny(ruleOutsideSandboxReach, "%s is %s, so %s is denied with EPERM", resolved, f.outsideClause(), f.sandboxOperation())
 }
@@ -158,14 +159,14 @@ func decideBuiltIn(f *facts) (*Finding, string) {
 func (f *facts) systemSocket() (r *Rule, msg string, denied bool) {
 	resolved := f.resolvedPath()
 	switch resolved {
-	case socket.VarRun + "/usbmuxd":
-		return ruleSystemSocketEntitlement, resolved + " (usbmuxd) is denied to every sandboxed app whatever its entitlements; only an sbpl exception lifts it", true
-	case socket.VarRun + "/cupsd":
+	case socket.UsbmuxdPath:
+		return ruleSystemSocketEntitlement, resolved + " (usbmuxd) is denied to every sandboxed app whatever its entitlements. Only an sbpl exception lifts it", true
+	case socket.CupsdPath:
 		if !f.print {
 			return ruleSystemSocketEntitlement, resolved + " (cupsd) needs com.apple.security.print, " + f.lacks(), true
 		}
 		return nil, resolved + " (cupsd) is allowed by com.apple.security.print", false
-	case socket.VarRun + "/mDNSResponder":
+	case socket.MDNSResponderPath:
 		if !f.networkClient && !f.networkServer {
 			return ruleSystemSocketEntitlement, resolved + " (mDNSResponder) needs com.apple.security.network.client or .network.server, " + f.lacks(), true
 		}
@@ -200,8 +201,10 @@ func explainDenial(f *facts, decidingRule string) []Finding {
 			f.socketEvidence()...))
 	}
 
-	if fd, ok := f.unmatchedSBPL(); ok {
-		out = append(out, fd)
+	if decidingRule != ruleSBPLException.ID {
+		if fd, ok := f.unmatchedSBPL(); ok {
+			out = append(out, fd)
+		}
 	}
 
 	if key, value, ok := f.coveringFileException(); ok {
@@ -217,7 +220,7 @@ func explainDenial(f *facts, decidingRule string) []Finding {
 			"entitlements: "+strings.Join(f.fileGrantKeys, ", ")))
 	}
 
-	if (f.networkClient || f.networkServer) && path.Base(resolved) != "mDNSResponder" {
+	if (f.networkClient || f.networkServer) && resolved != socket.MDNSResponderPath {
 		var keys []string
 		if f.networkClient {
 			keys = append(keys, "com.apple.security.network.client")
@@ -547,17 +550,31 @@ func (f *facts) ownContainerLabel() string {
 	return containerDir(f.home, id)
 }
 
-// groupTeamClause states whether the app can claim the group.
+// groupTeamClause states whether the app can claim the group, as one or
+// two sentences.
 func (f *facts) groupTeamClause() string {
 	switch {
 	case f.groupTeamID == "":
-		return "add it to com.apple.security.application-groups if your team owns it"
-	case f.teamID != "" && f.groupTeamID != f.teamID:
-		return fmt.Sprintf("the group belongs to team %s, not the app's team %s, so the app can never claim it", f.groupTeamID, f.teamID)
-	case f.teamID == "" && !f.sameTeam:
-		return fmt.Sprintf("the group belongs to team %s; an app without that Team ID can never claim it", f.groupTeamID)
+		return "The group ID has no Team ID prefix, so add it to com.apple.security.application-groups if your team owns it."
+	case f.teamID == "":
+		return fmt.Sprintf("The group belongs to team %s. An app of another team can never claim it, and the app's Team ID is unknown (pass --team-id).", f.groupTeamID)
+	case f.groupTeamID != f.teamID:
+		return fmt.Sprintf("The group belongs to team %s, not the app's team %s, so the app can never claim it.", f.groupTeamID, f.teamID)
 	}
-	return "the group belongs to the app's team, so adding it to com.apple.security.application-groups fixes this"
+	return "The group belongs to the app's team, so adding it to com.apple.security.application-groups fixes this."
+}
+
+// groupWorkarounds returns the group-not-claimed workarounds that fit the
+// comparison of the group's Team ID prefix with the app's Team ID, or nil
+// when either is unknown and the rule's conditional advice applies.
+func (f *facts) groupWorkarounds() map[Distribution][]string {
+	switch {
+	case f.groupTeamID == "" || f.teamID == "":
+		return nil
+	case f.groupTeamID != f.teamID:
+		return groupOtherTeamWorkarounds
+	}
+	return groupOwnTeamWorkarounds
 }
 
 // coveringFileException returns the first files.* exception value that

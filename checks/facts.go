@@ -40,8 +40,6 @@ type facts struct {
 	locationDetail string
 	containerID    string
 	groupTeamID    string
-	sameTeam       bool
-	special        string
 	inspected      bool // false when only a path is known (no stat)
 	exists         bool
 	fileType       string

@@ -107,8 +107,6 @@ func newFacts(in Input) facts {
 		f.locationDetail = s.LocationDetail
 		f.containerID = s.ContainerID
 		f.groupTeamID = s.GroupTeamID
-		f.sameTeam = s.SameTeam
-		f.special = s.SpecialSocket
 		f.inspected = s.Type != ""
 		f.exists = s.Exists
 		f.fileType = s.Type

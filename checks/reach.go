@@ -24,16 +24,23 @@ var (
 	ownBothEnds = "If you build both ends, create the socket in an app group container that both claim, " +
 		"with a group ID that starts with your Team ID (~/Library/Group Containers/<TEAMID>.<name>/), " +
 		"and keep the path under 104 bytes."
-	bindInContainer = "For bind, create the socket inside the app's own container (for example its $TMPDIR " +
-		"or Application Support folder) or a claimed group container."
-	masNoWay = "A Mac App Store build has no supported way to reach a socket that another team's server " +
-		"creates (Docker, ssh-agent, a database). Options: ask the server to create its socket inside " +
+	// bindInContainer is advice for bind only, and diagnose puts it first.
+	bindInContainer = "Create the socket inside the app's own container (for example its $TMPDIR or " +
+		"Application Support folder) or a claimed group container, and keep its path under 104 bytes. " +
+		"For ssh, set ControlPath to a folder inside the container. For Electron, check that the " +
+		"SingletonSocket path fits."
+	// masNoWay is advice for connect only: bind creates the socket, so no
+	// other team's server is involved.
+	masNoWay = "There is no supported way to reach a socket that another team's server creates " +
+		"(Docker, ssh-agent, a database). Options: ask the server to create its socket inside " +
 		"your container, talk to the server's loopback TCP endpoint with com.apple.security.network.client " +
 		"(Docker Desktop can expose tcp://localhost:2375), or file an enhancement request with Apple."
+	claimOwnGroup = "Add the group to com.apple.security.application-groups (and to the provisioning " +
+		"profile for a group.* ID) and re-sign the app."
 	devIDHelper = "Move the socket I/O into an XPC service or helper tool embedded in the app that is not " +
 		"sandboxed, and talk to it over XPC. The Mac App Store rejects unsandboxed nested code " +
 		"(ITMS-90296), but a Developer ID build may ship it."
-	devIDNoSandbox = "Or ship the Developer ID build without com.apple.security.app-sandbox."
+	devIDNoSandbox = "Or ship the build without com.apple.security.app-sandbox."
 	devChannel     = "Pick the workaround of the channel you will ship through, and pass --distribution " +
 		"mas or developer-id to see it. Removing com.apple.security.app-sandbox only hides the denial " +
 		"in development."
@@ -124,18 +131,35 @@ can never be claimed by your app.
 
 Evidence: the resolved path, the group ID, the Team ID prefix of the group
 compared with the app's Team ID, and the app's claimed groups.`,
+	// These workarounds apply when the group's team is unknown. Diagnose
+	// picks groupOtherTeamWorkarounds or groupOwnTeamWorkarounds when it
+	// can compare the group's Team ID prefix with the app's Team ID.
 	Workarounds: map[Distribution][]string{
-		DistributionMAS: {"If the group belongs to another team, a Mac App Store build cannot reach its socket " +
-			"in any supported way. Options: ask the server to create its socket inside your container, talk to " +
+		DistributionMAS: {"If the group belongs to another team, there is no supported way to reach its socket. " +
+			"Options: ask the server to create its socket inside your container, talk to " +
 			"its loopback TCP endpoint with com.apple.security.network.client, or file an enhancement request with Apple."},
 		DistributionDeveloperID: {"If the group belongs to another team, move the socket I/O into an XPC service " +
 			"or helper tool embedded in the app that is not sandboxed, and talk to it over XPC."},
 		DistributionDevelopment: {devChannel},
-		DistributionUnknown: {"If the group is your team's, add it to com.apple.security.application-groups " +
-			"(and to the provisioning profile for a group.* ID) and re-sign the app."},
+		DistributionUnknown:     {"If the group is your team's: " + claimOwnGroup},
 	},
 	References: []string{docAppGroups, forumSocketsFromSandbox},
 })
+
+// groupOtherTeamWorkarounds are the group-not-claimed workarounds for a
+// group whose Team ID prefix differs from the app's Team ID: the app can
+// never claim it.
+var groupOtherTeamWorkarounds = map[Distribution][]string{
+	DistributionMAS:         {masNoWay},
+	DistributionDeveloperID: {devIDHelper, devIDNoSandbox},
+	DistributionDevelopment: {devChannel},
+}
+
+// groupOwnTeamWorkarounds are the group-not-claimed workarounds for a
+// group of the app's own team.
+var groupOwnTeamWorkarounds = map[Distribution][]string{
+	DistributionUnknown: {claimOwnGroup},
+}
 
 var ruleSymlinkEscapes = register(&Rule{
 	ID:       "symlink-escapes",
@@ -210,7 +234,7 @@ files. This tool treats file exceptions as not granting socket access.
 
 Evidence: the exception key and the path value that covers the socket.`,
 	Workarounds: map[Distribution][]string{
-		DistributionMAS:         {"Remove the file exception; App Review questions every temporary exception. " + masNoWay},
+		DistributionMAS:         {"Remove the file exception, because App Review questions every temporary exception.", masNoWay},
 		DistributionDeveloperID: {devIDHelper},
 		DistributionDevelopment: {devChannel},
 	},

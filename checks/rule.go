@@ -56,15 +56,20 @@ func Catalog() []*Rule {
 // advice followed by the advice common to all channels. For an unknown
 // channel it lists every channel's advice, each labelled.
 func (r *Rule) WorkaroundFor(dist Distribution) []string {
-	common := r.Workarounds[DistributionUnknown]
+	return workaroundsFor(r.Workarounds, dist)
+}
+
+// workaroundsFor is WorkaroundFor on a map of workarounds by channel.
+func workaroundsFor(workarounds map[Distribution][]string, dist Distribution) []string {
+	common := workarounds[DistributionUnknown]
 	if dist != DistributionUnknown {
-		out := append([]string(nil), r.Workarounds[dist]...)
+		out := append([]string(nil), workarounds[dist]...)
 		return append(out, common...)
 	}
 
 	var out []string
 	for _, d := range []Distribution{DistributionMAS, DistributionDeveloperID, DistributionDevelopment} {
-		for _, w := range r.Workarounds[d] {
+		for _, w := range workarounds[d] {
 			out = append(out, fmt.Sprintf("%s: %s", channelLabel(d), w))
 		}
 	}

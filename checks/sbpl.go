@@ -152,24 +152,52 @@ func (p *sbplParser) quoted() (string, error) {
 	return "", fmt.Errorf("unterminated string starting at byte %d", start)
 }
 
+// Actions of an SBPL rule.
+const (
+	sbplAllow = "allow"
+	sbplDeny  = "deny"
+)
+
 // sbplAllows reports whether the SBPL rules in src allow operation
-// ("network-outbound" or "network-bind") on the resolved path. The last
-// matching rule wins, as later profile text overrides earlier text.
-// NOTE: the evaluation order is inferred from how the sandbox appends the
-// exception after application.sb; a deny in the same string is rare.
+// ("network-outbound" or "network-bind") on the resolved path.
 func sbplAllows(src, operation, resolved string) (allowed bool, err error) {
+	action, err := sbplAction(src, operation, resolved)
+	return action == sbplAllow, err
+}
+
+// sbplAction returns the action of the last rule in src that matches
+// operation on the resolved path, or "" when no rule matches, because later
+// profile text overrides earlier text.
+// NOTE: the order is inferred from how the sandbox appends the exception
+// after application.sb, not observed on a Mac.
+func sbplAction(src, operation, resolved string) (string, error) {
 	forms, err := parseSBPL(src)
 	if err != nil {
-		return false, err
+		return "", err
 	}
+	var action string
 	for _, form := range forms {
-		action, ok := ruleAction(form)
-		if !ok || !ruleCovers(form, operation, resolved) {
+		a, ok := ruleAction(form)
+		if ok && ruleCovers(form, operation, resolved) {
+			action = a
+		}
+	}
+	return action, nil
+}
+
+// sbplDecision evaluates every sbpl exception string in order and returns
+// the action of the last matching rule, with the string that holds it. A
+// string that does not parse is skipped, so the tool never claims that text
+// it cannot read allows or denies a path.
+func sbplDecision(sources []string, operation, resolved string) (action, source string) {
+	for _, src := range sources {
+		a, err := sbplAction(src, operation, resolved)
+		if err != nil || a == "" {
 			continue
 		}
-		allowed = action == "allow"
+		action, source = a, src
 	}
-	return allowed, nil
+	return action, source
 }
 
 // ruleAction returns "allow" or "deny" for a rule form.
@@ -178,7 +206,7 @@ func ruleAction(form sexpr) (string, bool) {
 		return "", false
 	}
 	switch head := form.list[0].atom; head {
-	case "allow", "deny":
+	case sbplAllow, sbplDeny:
 		return head, true
 	}
 	return "", false
