@@ -8,6 +8,9 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -X github.com/sockdoctor/sockdoctor/internal/cli.Version=$(VERSION)
 FUZZTIME  ?= 10s
 BENCHTIME ?= 1s
+# DEMO_KEEP names a new or empty folder in which make demo keeps the app
+# bundle and the home folder it builds.
+DEMO_KEEP ?=
 
 .PHONY: build test demo bench fuzz clean
 
@@ -20,7 +23,7 @@ test:
 	$(GO) test -count=1 ./...
 
 demo:
-	$(GO) run ./internal/demo
+	$(GO) run ./internal/demo $(if $(DEMO_KEEP),-keep '$(DEMO_KEEP)')
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...

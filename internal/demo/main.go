@@ -5,10 +5,15 @@
 // denied and gets the workaround. The second is the fix: the same server's
 // socket in an app group container that the app claims with a
 // Team-ID-prefixed group ID, which is allowed. `make demo` runs it.
+//
+// With -keep DIR the app bundle and the home folder are written to DIR and
+// kept, so check, lint and entitlements can be rerun on them; the servers
+// stop when the demo ends, which leaves their socket files behind.
 package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -22,6 +27,7 @@ import (
 
 	"github.com/sockdoctor/sockdoctor/internal/cli"
 	"github.com/sockdoctor/sockdoctor/internal/fixture"
+	"github.com/sockdoctor/sockdoctor/socket"
 )
 
 const (
@@ -51,19 +57,26 @@ const entitlements = `<?xml version="1.0" encoding="UTF-8"?>
 `
 
 func main() {
-	if err := run(os.Stdout); err != nil {
+	keep := flag.String("keep", "", "write the app bundle and home folder to this new or empty `folder` and keep them")
+	flag.Parse()
+	if flag.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "demo: error: unexpected argument %q\ndemo: hint: pass only -keep DIR\n", flag.Arg(0))
+		os.Exit(2)
+	}
+	if err := run(os.Stdout, *keep); err != nil {
 		fmt.Fprintf(os.Stderr, "demo: error: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(out io.Writer) error {
-	// A short temporary folder keeps the group socket path under 104 bytes.
-	root, err := os.MkdirTemp("", "sd")
+// run runs the demo in a temporary folder, or in keepDir when it is not
+// empty, which it then leaves in place.
+func run(out io.Writer, keepDir string) error {
+	root, cleanup, err := demoRoot(keepDir)
 	if err != nil {
-		return fmt.Errorf("cannot create the temporary home: %w", err)
+		return err
 	}
-	defer os.RemoveAll(root)
+	defer cleanup()
 	home := filepath.Join(root, "home")
 
 	app, err := fixture.WriteApp(root, fixture.App{
@@ -82,7 +95,7 @@ func run(out io.Writer) error {
 
 	dockerSock := filepath.Join(home, ".docker", "run", "docker.sock")
 	groupSock := filepath.Join(home, "Library", "Group Containers", groupID, "docker.sock")
-	stop, err := serve(dockerSock, groupSock)
+	stop, err := serve(keepDir != "", dockerSock, groupSock)
 	if err != nil {
 		return err
 	}
@@ -107,12 +120,63 @@ func run(out io.Writer) error {
 		code := cli.Main(args, streams)
 		fmt.Fprintf(out, "\n(exit status %d)\n", code)
 	}
+
+	if keepDir != "" {
+		fmt.Fprintf(out, "\nKept the app and the home folder in %s. The servers have stopped, so the socket files are stale. Rerun:\n", root)
+		for _, args := range [][]string{
+			{"check", "--app", app, "--home", home, "--socket", dockerSock},
+			{"lint", app},
+			{"entitlements", app},
+		} {
+			fmt.Fprintf(out, "  sockdoctor %s\n", strings.Join(quoteArgs(args), " "))
+		}
+	}
 	return nil
 }
 
+// demoRoot returns the folder to build the demo in and the function that
+// cleans it up: a new temporary folder that is removed, or keepDir, which
+// must be new or empty and is kept.
+func demoRoot(keepDir string) (root string, cleanup func(), err error) {
+	if keepDir == "" {
+		// A short temporary folder keeps the group socket path under 104
+		// bytes.
+		root, err := os.MkdirTemp("", "sd")
+		if err != nil {
+			return "", nil, fmt.Errorf("cannot create the temporary home: %w", err)
+		}
+		return root, func() { os.RemoveAll(root) }, nil
+	}
+
+	root, err = filepath.Abs(keepDir)
+	if err != nil {
+		return "", nil, fmt.Errorf("invalid -keep %q: %w", keepDir, err)
+	}
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return "", nil, fmt.Errorf("cannot create the -keep folder: %w", err)
+	}
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return "", nil, fmt.Errorf("cannot read the -keep folder: %w", err)
+	}
+	if len(entries) > 0 {
+		return "", nil, fmt.Errorf("invalid -keep %q: the folder is not empty; pass a new or empty folder", keepDir)
+	}
+
+	// The longer socket path is the group one: the home, then
+	// /Library/Group Containers/<group>/docker.sock.
+	groupSock := filepath.Join(root, "home", "Library", "Group Containers", groupID, "docker.sock")
+	if len(groupSock) >= socket.SunPathSize {
+		return "", nil, fmt.Errorf("invalid -keep %q: the group socket path %s would be %d bytes, and a Unix socket path must stay under %d bytes; pass a shorter folder such as /tmp/sd-demo",
+			keepDir, groupSock, len(groupSock), socket.SunPathSize)
+	}
+	return root, func() {}, nil
+}
+
 // serve starts one HTTP server, like a tiny Docker Engine API, on every
-// socket path, and returns a function that stops it.
-func serve(paths ...string) (stop func(), err error) {
+// socket path, and returns a function that stops it. With keepFiles the
+// socket files stay when it stops.
+func serve(keepFiles bool, paths ...string) (stop func(), err error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/version", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -130,6 +194,7 @@ func serve(paths ...string) (stop func(), err error) {
 			server.Close()
 			return nil, fmt.Errorf("cannot listen on %s: %w", p, err)
 		}
+		listener.(*net.UnixListener).SetUnlinkOnClose(!keepFiles)
 		go server.Serve(listener)
 	}
 	return func() { server.Close() }, nil
