@@ -7,8 +7,8 @@
 // Team-ID-prefixed group ID, which is allowed. `make demo` runs it.
 //
 // With -keep DIR the app bundle and the home folder are written to DIR and
-// kept, so check, lint and entitlements can be rerun on them; the servers
-// stop when the demo ends, which leaves their socket files behind.
+// kept, so check, lint and entitlements can be rerun on them. The servers
+// stop when the demo ends and leave their socket files behind.
 package main
 
 import (
