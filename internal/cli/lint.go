@@ -62,7 +62,8 @@ Text output prints nothing when there are no findings.
 
 To suppress a rule for one input without touching it, list rule IDs one per
 line in a file named after the input plus ".sockdoctor-disable", next to it
-(App.entitlements.sockdoctor-disable); lines starting with # are comments.`,
+(App.entitlements.sockdoctor-disable); a # starts a comment, on its own line
+or after the ID.`,
 		Example: `  sockdoctor lint MyApp/MyApp.entitlements
   sockdoctor lint --format sarif --var TeamIdentifierPrefix=ABCDE12345. MyApp/*.entitlements > lint.sarif
   sockdoctor lint --distribution mas --source-map MyApp/MyApp.entitlements=build/MyApp.app build/MyApp.app`,
@@ -215,11 +216,15 @@ type lintLocation struct {
 	Line int
 }
 
-// lintProblem is an input, or a file inside a bundle, that could not be read.
+// lintProblem is an input, or a file inside a bundle, that could not be read
+// or is invalid.
 type lintProblem struct {
 	Path string
 	Err  error
 	Hint string
+	// Invalid is true when the file was read but its content is invalid,
+	// such as a suppression file that names an unknown rule ID.
+	Invalid bool
 }
 
 func runLint(streams *IO, opts *lintOptions, config *lintConfig) error {
@@ -247,7 +252,11 @@ func runLint(streams *IO, opts *lintOptions, config *lintConfig) error {
 	}
 
 	for _, p := range problems {
-		report.Fprintf(streams.Err, "sockdoctor: error: cannot read %q: %v\n", p.Path, p.Err)
+		if p.Invalid {
+			report.Fprintf(streams.Err, "sockdoctor: error: invalid %q: %v\n", p.Path, p.Err)
+		} else {
+			report.Fprintf(streams.Err, "sockdoctor: error: cannot read %q: %v\n", p.Path, p.Err)
+		}
 		if p.Hint != "" {
 			report.Fprintf(streams.Err, "sockdoctor: hint: %s\n", p.Hint)
 		}
@@ -281,14 +290,16 @@ func lintPath(path string, opts *lintOptions, config *lintConfig) ([]lintInput, 
 func lintOne(path string, opts *lintOptions, config *lintConfig) (*lintInput, []lintProblem) {
 	disabled, err := readDisableFile(path, config.disabled)
 	if err != nil {
-		return nil, []lintProblem{{Path: path + disableFileSuffix, Err: err, Hint: "list one rule ID per line; run \"sockdoctor rules\" for the IDs"}}
+		return nil, []lintProblem{{Path: path + disableFileSuffix, Invalid: true,
+			Err:  fmt.Errorf("%w, so the findings of %q were not reported", err, path),
+			Hint: "list one rule ID per line, optionally followed by a # comment; run \"sockdoctor rules\" for the IDs"}}
 	}
 	static := config.static
 	static.Disabled = disabled
 
 	info, err := os.Stat(path)
 	if err != nil {
-		return nil, []lintProblem{{Path: path, Err: err, Hint: "check the path"}}
+		return nil, []lintProblem{{Path: path, Err: err, Hint: "pass an existing .app bundle, Mach-O file or .entitlements file"}}
 	}
 	if info.IsDir() {
 		return lintBundle(path, static, config)
@@ -363,14 +374,16 @@ func readDisableFile(path string, base map[string]bool) (map[string]bool, error)
 
 	scanner := bufio.NewScanner(file)
 	for n := 1; scanner.Scan(); n++ {
-		line := strings.TrimSpace(scanner.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
+		// A # starts a comment, on its own line or after the rule ID.
+		id, _, _ := strings.Cut(scanner.Text(), "#")
+		id = strings.TrimSpace(id)
+		if id == "" {
 			continue
 		}
-		if err := checkRuleID(line); err != nil {
-			return nil, fmt.Errorf("line %d: %q: %v", n, line, err)
+		if _, ok := checks.Lookup(id); !ok {
+			return nil, fmt.Errorf("line %d: unknown rule ID %q", n, id)
 		}
-		disabled[line] = true
+		disabled[id] = true
 	}
 	return disabled, scanner.Err()
 }

@@ -421,12 +421,34 @@ func TestLintDisableFile(t *testing.T) {
 		t.Errorf("findings after suppression = %+v, want none", doc.Findings)
 	}
 
-	if err := os.WriteFile(path+".sockdoctor-disable", []byte("no-such-rule\n"), 0o644); err != nil {
+	if err := os.WriteFile(path+".sockdoctor-disable", []byte("group-id-not-team-prefixed   # shared with an older app\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if doc, _ := lintJSONOf(t, path); len(doc.Findings) != 0 {
+		t.Errorf("findings with a trailing comment = %+v, want none", doc.Findings)
+	}
+
+	if err := os.WriteFile(path+".sockdoctor-disable", []byte("# reviewed\nno-such-rule\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	_, stderr, code := runLintCommand(path)
-	if code != ExitUsage || !strings.Contains(stderr, "no-such-rule") {
-		t.Errorf("unknown rule in the suppression file: exit %d, stderr %q", code, stderr)
+	if code != ExitUsage {
+		t.Errorf("unknown rule in the suppression file: exit %d, want %d", code, ExitUsage)
+	}
+	wantError := fmt.Sprintf("sockdoctor: error: invalid %q: line 2: unknown rule ID \"no-such-rule\", so the findings of %q were not reported\n", path+".sockdoctor-disable", path)
+	if !strings.Contains(stderr, wantError) {
+		t.Errorf("stderr = %q, want it to contain %q", stderr, wantError)
+	}
+}
+
+func TestLintMissingPathHint(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "Missing.entitlements")
+	_, stderr, code := runLintCommand(path)
+	if code != ExitUsage {
+		t.Errorf("exit %d, want %d", code, ExitUsage)
+	}
+	if !strings.Contains(stderr, "sockdoctor: hint: pass an existing .app bundle, Mach-O file or .entitlements file\n") {
+		t.Errorf("stderr = %q, want the hint that says what to pass", stderr)
 	}
 }
 
