@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sockdoctor/sockdoctor/entitlements"
+	"github.com/sockdoctor/sockdoctor/report"
 )
 
 func init() {
@@ -87,6 +88,10 @@ func runEntitlements(streams *IO, opts *entitlementsOptions, vars map[string]str
 		}
 		return &InputError{Err: err}
 	}
+	if levels := targetIndentLevels(target); levels > maxIndentLevels {
+		return inputErrorf("entitlements nest a few levels and hold tens of values; check that this is the entitlements file the build uses",
+			"cannot print the entitlements of %q: their values nest so deep and wide that the output would indent %d times, more than the %d allowed", opts.Path, levels, maxIndentLevels)
+	}
 
 	if opts.Format == "json" {
 		err = writeEntitlementsJSON(streams.Out, target)
@@ -97,6 +102,25 @@ func runEntitlements(streams *IO, opts *entitlementsOptions, vars map[string]str
 		return writeErrorf(err)
 	}
 	return nil
+}
+
+// maxIndentLevels bounds the indentation strings both formats print.
+// Nesting stops at 128 levels, but a wide list at that depth still prints
+// over 100 bytes of indentation per input value. At one tab or two spaces
+// per level, the cap is 16 to 32 MB.
+const maxIndentLevels = 16 << 20
+
+// targetIndentLevels returns the indentation strings the output of t
+// contains, over all its entitlements dictionaries.
+func targetIndentLevels(t *entitlements.Target) int64 {
+	levels := entitlements.IndentLevels(t.Entitlements)
+	for _, s := range t.Slices {
+		levels += entitlements.IndentLevels(s.Entitlements())
+	}
+	if t.Profile != nil {
+		levels += entitlements.IndentLevels(t.Profile.Entitlements)
+	}
+	return levels
 }
 
 // entitlementsJSON is the stable --format json shape; see the README.
@@ -199,33 +223,40 @@ func xmlDERAgree(s entitlements.Slice) bool {
 
 func writeEntitlementsPlist(w io.Writer, t *entitlements.Target) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s: %s\n", t.Path, describeTarget(t))
+	writeComment(&b, "%s: %s", t.Path, describeTarget(t))
 	if len(t.Unresolved) > 0 {
-		fmt.Fprintf(&b, "# unresolved placeholders: %s (pass --var NAME=VALUE)\n", strings.Join(t.Unresolved, ", "))
+		writeComment(&b, "unresolved placeholders: %s (pass --var NAME=VALUE)", strings.Join(t.Unresolved, ", "))
 	}
 	if p := t.Profile; p != nil {
-		fmt.Fprintf(&b, "# embedded profile %q: team %s, platforms %s, expires %s, groups %s\n",
+		writeComment(&b, "embedded profile %q: team %s, platforms %s, expires %s, groups %s",
 			p.Name, orNone(p.TeamID), orNone(strings.Join(p.Platforms, ", ")), p.Expires.UTC().Format(time.RFC3339), orNone(strings.Join(p.Groups, ", ")))
-	}
-	if _, err := io.WriteString(w, b.String()); err != nil {
-		return err
 	}
 
 	if len(t.Slices) == 0 {
-		return writePlist(w, t.Entitlements)
-	}
-	for _, s := range t.Slices {
-		if _, err := fmt.Fprintf(w, "# %s\n", describeSlice(s)); err != nil {
+		if err := writePlist(&b, t.Entitlements); err != nil {
 			return err
 		}
+	}
+	for _, s := range t.Slices {
+		writeComment(&b, "%s", describeSlice(s))
 		if !s.Signed {
 			continue
 		}
-		if err := writePlist(w, s.Entitlements()); err != nil {
+		if err := writePlist(&b, s.Entitlements()); err != nil {
 			return err
 		}
 	}
-	return nil
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeComment writes a "# " line with control characters and invalid
+// UTF-8 escaped, because bundle IDs, identifiers and paths come from the
+// input and could otherwise move the cursor or rewrite the terminal.
+func writeComment(b *strings.Builder, format string, args ...any) {
+	b.WriteString("# ")
+	b.WriteString(report.Printable(fmt.Sprintf(format, args...)))
+	b.WriteString("\n")
 }
 
 func describeTarget(t *entitlements.Target) string {
@@ -279,16 +310,42 @@ func blobAgreement(s entitlements.Slice) string {
 	return "no entitlements blobs"
 }
 
-func writePlist(w io.Writer, d entitlements.Dict) error {
+// writePlist writes d as an XML property list, after a "# note:" line when
+// the XML cannot carry some of its text unchanged.
+func writePlist(b *strings.Builder, d entitlements.Dict) error {
+	if entitlements.HasNonXMLText(d) {
+		writeComment(b, "note: some keys or strings contain control characters or invalid UTF-8, which XML 1.0 cannot carry, so they print as U+FFFD; --format json shows control characters as \\u escapes")
+	}
 	data, err := entitlements.EncodePlist(d)
 	if err != nil {
 		return err
 	}
-	if _, err := w.Write(data); err != nil {
-		return err
+	b.WriteString(escapeXMLForTerminal(string(data)))
+	b.WriteString("\n")
+	return nil
+}
+
+// escapeXMLForTerminal writes the characters XML 1.0 allows but terminals
+// act on (DEL, C1 controls such as U+009B, and Unicode bidi controls) as
+// numeric character references, which decode to the same text. The markup
+// is ASCII, so these characters only occur in keys and strings.
+func escapeXMLForTerminal(xml string) string {
+	if !strings.ContainsFunc(xml, isTerminalControl) {
+		return xml
 	}
-	_, err = io.WriteString(w, "\n")
-	return err
+	var b strings.Builder
+	for _, r := range xml {
+		if isTerminalControl(r) {
+			fmt.Fprintf(&b, "&#x%X;", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isTerminalControl(r rune) bool {
+	return (r >= 0x7f && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
 }
 
 func orNone(s string) string {
