@@ -218,16 +218,15 @@ func checkInherit(t StaticTarget, opts StaticOptions) []StaticFinding {
 			fmt.Sprintf("%s is a bundle that the system launches, so it has no sandboxed parent to inherit from; macOS kills it with forbidden-sandbox-reinit", describe(t))))
 	}
 
-	var extra []string
+	// One finding per extra entitlement, on that entitlement's key, so a
+	// finding points at the line to remove.
 	for _, k := range t.Entitlements.Keys() {
-		if slices.ContainsFunc(sandboxEntitlementPrefixes, func(p string) bool { return strings.HasPrefix(k, p) }) {
-			extra = append(extra, k)
+		if !slices.ContainsFunc(sandboxEntitlementPrefixes, func(p string) bool { return strings.HasPrefix(k, p) }) {
+			continue
 		}
-	}
-	if len(extra) > 0 {
-		out = append(out, newStatic(inheritMisuse, t, opts, key, "",
-			fmt.Sprintf("%s combines inherit with %s, which the sandbox ignores because the parent's sandbox applies; keep only app-sandbox and inherit", describe(t), strings.Join(extra, ", ")),
-			extra...))
+		out = append(out, newStatic(inheritMisuse, t, opts, k, "",
+			fmt.Sprintf("%s combines inherit with %s, which the sandbox ignores because the parent's sandbox applies; remove %s and keep only app-sandbox and inherit", describe(t), k, k),
+			k))
 	}
 	return out
 }

@@ -170,6 +170,29 @@ func TestStaticFindingPointsAtKey(t *testing.T) {
 	}
 }
 
+func TestInheritMisusePointsAtExtraKey(t *testing.T) {
+	target := StaticTarget{Path: "helper.entitlements", Kind: "entitlements-file", Entitlements: sandboxed(entitlements.Dict{
+		entitlements.KeyInherit:           true,
+		entitlements.KeyNetworkClient:     true,
+		entitlements.KeyApplicationGroups: groupList(staticTeam + ".a"),
+	})}
+	var keys []string
+	for _, f := range StaticResults(target, StaticOptions{}) {
+		if f.Rule != "inherit-misuse" {
+			continue
+		}
+		keys = append(keys, f.Key)
+		if !strings.Contains(f.Message, "remove "+f.Key) {
+			t.Errorf("message = %q, want it to say to remove %s", f.Message, f.Key)
+		}
+	}
+	slices.Sort(keys)
+	want := []string{entitlements.KeyApplicationGroups, entitlements.KeyNetworkClient}
+	if !slices.Equal(keys, want) {
+		t.Errorf("inherit-misuse keys = %v, want one finding per extra key %v", keys, want)
+	}
+}
+
 func TestGroupPathBudgetArithmetic(t *testing.T) {
 	// 34 fixed bytes + 27 (user) + group + 8 ("ipc.sock") <= 103 allows a
 	// 34-byte group ID and rejects a 35-byte one.
