@@ -376,9 +376,11 @@ func stateFindings(f *facts) []Finding {
 		}
 		return nil
 	case f.fileType == "missing" || f.dial == socket.DialNotFound:
-		fd := ruleSocketMissing.NewFinding(f.dist,
-			fmt.Sprintf("nothing exists at %s (ENOENT): the server is not running or creates its socket elsewhere", f.resolvedPath()),
-			append(evidence, f.usualPlaces()...)...)
+		msg := fmt.Sprintf("nothing exists at %s (ENOENT): the server is not running or creates its socket elsewhere", f.resolvedPath())
+		if f.notADirectory {
+			msg = fmt.Sprintf("nothing can exist at %s (ENOTDIR) because a path component is not a directory: the path runs through a file where a folder should be", f.resolvedPath())
+		}
+		fd := ruleSocketMissing.NewFinding(f.dist, msg, append(evidence, f.usualPlaces()...)...)
 		return []Finding{fd}
 	case f.fileType != "socket" || f.dial == socket.DialNotASocket:
 		return finding(ruleNotASocket, "%s is a %s, not a socket", f.resolvedPath(), f.typeName())

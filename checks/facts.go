@@ -35,6 +35,7 @@ type facts struct {
 	pathBytes      int // resolved path
 	givenBytes     int
 	resolveError   string
+	notADirectory  bool // a path component is a file (ENOTDIR)
 	hops           []hop
 	location       socket.Location
 	locationDetail string

@@ -103,6 +103,7 @@ func newFacts(in Input) facts {
 			f.hops = append(f.hops, hop{from: h.From, to: h.To})
 		}
 		f.resolveError = s.ResolveError
+		f.notADirectory = s.StatError == socket.StatNotADirectory || s.Dial.Errno == "ENOTDIR"
 		f.location = s.Location
 		f.locationDetail = s.LocationDetail
 		f.containerID = s.ContainerID

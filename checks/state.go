@@ -10,11 +10,13 @@ var ruleSocketMissing = register(&Rule{
 	ID:       "socket-missing",
 	Severity: SeverityError,
 	Title:    "Nothing at the socket path",
-	Summary:  "Nothing exists at the path (ENOENT): the server is not running or uses another path.",
+	Summary:  "Nothing exists at the path (ENOENT, or ENOTDIR when a path component is a file): the server is not running or uses another path.",
 	Doc: `lstat found nothing at the path, or the test connect failed with ENOENT. The
 server that should create the socket is not running, or it creates the socket
 elsewhere (a different profile, a different version, a setting such as
-DOCKER_HOST or SSH_AUTH_SOCK).
+DOCKER_HOST or SSH_AUTH_SOCK). When a component of the path is a file where a
+folder should be, lstat and connect fail with ENOTDIR instead, and the finding
+names that errno.
 
 Evidence: the path, the stat result and the test connect's errno. For
 well-known servers the finding lists where they usually put the socket

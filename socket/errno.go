@@ -63,6 +63,9 @@ func dialResultForErrno(name string) DialResult {
 	case "EACCES":
 		return DialPermissionDenied
 	case "ENOENT", "ENOTDIR":
+		// Both mean nothing can exist at the path. Dial.Errno keeps the
+		// real name, so reports can tell a missing file from a path that
+		// runs through a file.
 		return DialNotFound
 	case "ENOTSOCK":
 		return DialNotASocket

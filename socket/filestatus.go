@@ -8,12 +8,20 @@ import (
 	"syscall"
 )
 
+// StatNotADirectory is Info.StatError when lstat failed with ENOTDIR: the
+// path leads through a file where it needs a folder, so nothing can exist
+// at it and connect(2) fails with ENOTDIR, not ENOENT.
+const StatNotADirectory = "ENOTDIR: a path component is not a directory"
+
 // readFileStatus fills the type, mode, owner, blocking folder and write
 // permission of the resolved path.
 func readFileStatus(info *Info, res resolution, operation string) {
 	fi, err := os.Lstat(res.host)
 	switch {
-	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
+	case errors.Is(err, syscall.ENOTDIR):
+		info.Type = "missing"
+		info.StatError = StatNotADirectory
+	case errors.Is(err, fs.ErrNotExist):
 		info.Type = "missing"
 	case err != nil:
 		// Usually a folder on the way without search permission; the path

@@ -541,3 +541,25 @@ func TestInspectSymlinkIntoGroup(t *testing.T) {
 		t.Errorf("container ID = %q, want %q", info.ContainerID, group)
 	}
 }
+
+func TestInspectPathThroughFile(t *testing.T) {
+	dir := shortTempDir(t)
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	info, err := Inspect(filepath.Join(file, "x.sock"), Options{Home: dir, Dial: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Type != "missing" {
+		t.Errorf("Type = %q, want missing", info.Type)
+	}
+	if info.StatError != StatNotADirectory {
+		t.Errorf("StatError = %q, want %q", info.StatError, StatNotADirectory)
+	}
+	if info.Dial.Errno != "ENOTDIR" {
+		t.Errorf("Dial.Errno = %q, want ENOTDIR", info.Dial.Errno)
+	}
+}

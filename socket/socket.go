@@ -133,7 +133,7 @@ type Info struct {
 	GivenPathBytes int    `json:"given_path_bytes,omitempty"`
 	Hops           []Hop  `json:"hops,omitempty"`
 	ResolveError   string `json:"resolve_error,omitempty"` // symlink loop or too many hops
-	StatError      string `json:"stat_error,omitempty"`    // the lstat error behind Type "unknown"
+	StatError      string `json:"stat_error,omitempty"`    // the lstat error behind Type "unknown", or StatNotADirectory behind "missing"
 	ContainerID    string `json:"container_id,omitempty"`  // bundle ID or group ID of the enclosing container
 	GroupTeamID    string `json:"group_team_id,omitempty"` // Team ID prefix of that group
 	SameTeam       bool   `json:"same_team,omitempty"`     // GroupTeamID equals Options.TeamID
