@@ -85,8 +85,8 @@ func markdownSocket(b *strings.Builder, info *socket.Info) {
 		fmt.Fprintf(b, "| | %s |\n", cell(markdownText(line)))
 	}
 	b.WriteString("\n")
-	if info.Dial.Result != socket.DialSkipped {
-		fmt.Fprintf(b, "%s\n\n", dialNote)
+	if note := dialNote(info.Dial.Result); note != "" {
+		fmt.Fprintf(b, "%s\n\n", note)
 	}
 }
 
@@ -142,14 +142,14 @@ func markdownSandbox(tg *Target) string {
 }
 
 // code wraps s in a code span whose backtick fence is longer than any run
-// of backticks inside s, as CommonMark requires. Control characters and
-// line breaks in s are escaped with Printable, and HTML inside a code span
-// is shown as text.
+// of backticks inside s, as CommonMark requires. Control characters, line
+// breaks and format characters in s are escaped with escapeText, and HTML
+// inside a code span is shown as text.
 func code(s string) string {
 	if s == "" {
 		return ""
 	}
-	s = Printable(s)
+	s = escapeText(s)
 	fence := strings.Repeat("`", longestBacktickRun(s)+1)
 	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
 		return fence + " " + s + " " + fence
@@ -189,11 +189,12 @@ var markdownEscaper = strings.NewReplacer(
 )
 
 // markdownText escapes s for Markdown text outside code spans. Control
-// characters and line breaks become \x escapes (Printable), so a value
-// cannot end a list item or forge a line, and HTML shows as text.
+// characters, line breaks and format characters become escapes
+// (escapeText), so a value cannot end a list item, forge a line or reorder
+// one, and HTML shows as text.
 //
 // NOTE: emphasis and link characters (*, _, [, ]) pass unchanged, so a
 // path can still show in italics or as a link text, though not as HTML.
 func markdownText(s string) string {
-	return markdownEscaper.Replace(Printable(s))
+	return markdownEscaper.Replace(escapeText(s))
 }

@@ -19,9 +19,19 @@ type TextOptions struct {
 	Color bool
 }
 
-// dialNote explains what the test connect proves.
-const dialNote = "The test connect ran in sockdoctor's process, outside the app's sandbox: " +
-	"\"connected\" proves that a server listens, not that the app may connect."
+// dialNote returns a note on what the test connect's result proves, or ""
+// for a skipped test connect.
+func dialNote(result socket.DialResult) string {
+	switch result {
+	case socket.DialSkipped:
+		return ""
+	case socket.DialConnected:
+		return "The test connect ran in sockdoctor's process, outside the app's sandbox: " +
+			"\"connected\" proves that a server listens, not that the app may connect."
+	}
+	return "The test connect ran in sockdoctor's process, outside the app's sandbox, " +
+		"so its result describes the socket and its server, not the sandbox."
+}
 
 // palette holds the colours of one output; every colour is off unless
 // TextOptions.Color is set.
@@ -30,7 +40,7 @@ type palette struct {
 }
 
 // style is one colour of a palette. It escapes the text it colours with
-// Printable, because the text may quote paths and log lines.
+// escapeText, because the text may quote paths and log lines.
 type style struct {
 	color *color.Color
 }
@@ -40,11 +50,11 @@ type style struct {
 type styled string
 
 func (s style) Sprint(a ...any) styled {
-	return styled(s.color.Sprint(Printable(fmt.Sprint(a...))))
+	return styled(s.color.Sprint(escapeText(fmt.Sprint(a...))))
 }
 
 func (s style) Sprintf(format string, a ...any) styled {
-	return styled(s.color.Sprint(Printable(fmt.Sprintf(format, a...))))
+	return styled(s.color.Sprint(escapeText(fmt.Sprintf(format, a...))))
 }
 
 func newPalette(enabled bool) palette {
@@ -124,8 +134,9 @@ type textWriter struct {
 }
 
 // printf formats like fmt.Fprintf. Every string argument except styled
-// text is escaped with Printable, so no path, log text or entitlement value
-// reaches the terminal as a control character or a line break.
+// text is escaped with escapeText, so no path, log text or entitlement
+// value reaches the terminal as a control character, a line break or a
+// bidi control.
 func (t *textWriter) printf(format string, args ...any) {
 	if t.err == nil {
 		_, t.err = Fprintf(t.w, format, args...)
@@ -133,7 +144,7 @@ func (t *textWriter) printf(format string, args ...any) {
 }
 
 // Fprintf formats like fmt.Fprintf, but escapes every string, error and
-// fmt.Stringer argument with Printable. Use it for terminal output that
+// fmt.Stringer argument with escapeText. Use it for terminal output that
 // quotes values from outside: paths, log text, entitlement values.
 func Fprintf(w io.Writer, format string, args ...any) (int, error) {
 	escaped := make([]any, len(args))
@@ -148,14 +159,14 @@ func printableArg(arg any) any {
 	case styled:
 		return string(v)
 	case string:
-		return Printable(v)
+		return escapeText(v)
 	case error:
-		return Printable(v.Error())
+		return escapeText(v.Error())
 	case fmt.Stringer:
-		return Printable(v.String())
+		return escapeText(v.String())
 	}
 	if v := reflect.ValueOf(arg); v.Kind() == reflect.String {
-		return Printable(v.String())
+		return escapeText(v.String())
 	}
 	return arg
 }
@@ -202,8 +213,8 @@ func (t *textWriter) socket(info *socket.Info) {
 	for _, line := range socketFacts(info) {
 		t.printf("        %s\n", line)
 	}
-	if info.Dial.Result != socket.DialSkipped {
-		t.printf("        %s\n", t.p.faint.Sprint(dialNote))
+	if note := dialNote(info.Dial.Result); note != "" {
+		t.printf("        %s\n", t.p.faint.Sprint(note))
 	}
 }
 
@@ -276,7 +287,7 @@ func socketFacts(info *socket.Info) []string {
 	for _, h := range info.Hops {
 		lines = append(lines, fmt.Sprintf("symlink %s -> %s", h.From, h.To))
 	}
-	lines = append(lines, fmt.Sprintf("%d bytes (sun_path holds %d); %s: %s", info.PathBytes, socket.SunPathSize-1, info.Location, info.LocationDetail))
+	lines = append(lines, fmt.Sprintf("%s; %s: %s", pathLengthFact(info), info.Location, info.LocationDetail))
 
 	lines = append(lines, fileState(info))
 	if info.Modelled != "" {
@@ -293,10 +304,27 @@ func socketFacts(info *socket.Info) []string {
 	return append(lines, dial)
 }
 
+// pathLengthFact states the length of the given path, which must fit
+// sun_path, and of the resolved path when it differs.
+func pathLengthFact(info *socket.Info) string {
+	given := info.GivenPathBytes
+	if given == 0 {
+		given = len(info.Path)
+	}
+	fact := fmt.Sprintf("%d bytes (sun_path holds %d)", given, socket.MaxPathBytes)
+	if info.PathBytes != given {
+		fact += fmt.Sprintf(", resolved path %d bytes", info.PathBytes)
+	}
+	return fact
+}
+
 // fileState describes what stat found at the resolved path.
 func fileState(info *socket.Info) string {
 	switch info.Type {
 	case "missing":
+		if info.StatError == socket.StatNotADirectory {
+			return "no file at this path: a path component is not a directory"
+		}
 		return "no file at this path"
 	case "unknown":
 		switch {
