@@ -304,34 +304,51 @@ func checkGroupPrefixes(t StaticTarget, opts StaticOptions) []StaticFinding {
 				continue
 			}
 			out = append(out, newStatic(groupNotTeamPrefixed, t, opts, key, id,
-				groupPrefixMessage(t, id, team), groupPrefixEvidence(t, id, team)...))
+				groupPrefixMessage(t, opts.distribution(), id, team), groupPrefixEvidence(t, id, team)...))
 		}
 	}
 	return out
 }
 
-// groupPrefixMessage explains why id will meet the macOS 15 container prompt.
-func groupPrefixMessage(t StaticTarget, id, team string) string {
-	var b strings.Builder
+// groupPrefixMessage explains what a group ID without the Team ID prefix
+// costs: outside the Mac App Store, the macOS 15 prompt before its container
+// opens. Mac App Store apps get no such prompt (Apple documentation
+// "Accessing app group containers"), so for mas the message names the App
+// Store Connect upload requirement instead.
+func groupPrefixMessage(t StaticTarget, dist Distribution, id, team string) string {
+	mas := dist == DistributionMAS
+	var sentences []string
 	if classifyGroup(id) == groupIOSStyle {
-		fmt.Fprintf(&b, "app group %q is a group.-style ID, which macOS accepts without a prompt only when an embedded provisioning profile lists it", id)
-		if t.Kind == "entitlements-file" {
-			b.WriteString("; a source file carries no profile, so check that the signed app embeds one")
-		} else if t.HasProfile {
-			b.WriteString("; the embedded profile does not list it")
+		if mas {
+			sentences = append(sentences, fmt.Sprintf("app group %q is a group.-style ID, so the build's provisioning profile must list it, "+
+				"because App Store Connect rejects entitlements that the profile does not authorise (ITMS-90288)", id))
 		} else {
-			b.WriteString("; the code embeds no profile")
+			sentences = append(sentences, fmt.Sprintf("app group %q is a group.-style ID, which macOS 15 and later open without a prompt "+
+				"only when an embedded provisioning profile lists it", id))
 		}
+		switch {
+		case t.Kind == "entitlements-file":
+			sentences = append(sentences, "A source file carries no profile, so check that the signed app embeds one")
+		case t.HasProfile:
+			sentences = append(sentences, "The embedded profile does not list it")
+		default:
+			sentences = append(sentences, "The code embeds no profile")
+		}
+	} else if mas {
+		sentences = append(sentences, fmt.Sprintf("app group %q starts with neither a Team ID nor \"group.\", so App Store Connect rejects it (ITMS-90286). "+
+			"A Mac App Store app gets no container prompt, so the upload is where this fails", id))
 	} else {
-		fmt.Fprintf(&b, "app group %q starts with neither a Team ID nor \"group.\": macOS 15 and later prompt before opening its container, and App Store Connect rejects it (ITMS-90286)", id)
+		sentences = append(sentences, fmt.Sprintf("app group %q starts with neither a Team ID nor \"group.\", so macOS 15 and later prompt "+
+			"before opening its container, and App Store Connect rejects it (ITMS-90286)", id))
 	}
+
 	if team != "" {
-		fmt.Fprintf(&b, "; use %s.%s instead", team, strings.TrimPrefix(id, "group."))
+		sentences = append(sentences, fmt.Sprintf("Use %s.%s instead", team, strings.TrimPrefix(id, "group.")))
 	}
-	if !isSandboxed(t.Entitlements) {
-		b.WriteString(" (the code is not sandboxed, but macOS 15 and later apply the prompt to it as well)")
+	if !isSandboxed(t.Entitlements) && !mas {
+		sentences = append(sentences, "The code is not sandboxed, but macOS 15 and later show the prompt for it as well")
 	}
-	return b.String()
+	return strings.Join(sentences, ". ")
 }
 
 func groupPrefixEvidence(t StaticTarget, id, team string) []string {

@@ -215,20 +215,40 @@ func TestTemporaryExceptionNamesEach(t *testing.T) {
 		entitlements.TemporaryExceptionPrefix + "files.absolute-path.read-only": groupList("/"),
 		entitlements.TemporaryExceptionPrefix + "mach-lookup.global-name":       groupList("com.example.a"),
 	})}
-	var messages []string
+	var findings []StaticFinding
 	for _, f := range StaticResults(target, StaticOptions{}) {
 		if f.Rule == "temporary-exception-review" {
-			messages = append(messages, f.Message)
+			findings = append(findings, f)
 		}
 	}
-	if len(messages) != 2 {
-		t.Fatalf("got %d exception findings, want 2: %v", len(messages), messages)
+	if len(findings) != 2 {
+		t.Fatalf("got %d exception findings, want 2: %v", len(findings), findings)
 	}
-	if !strings.Contains(messages[0], "files.absolute-path.read-only") || !strings.Contains(messages[0], "do not grant connect()") {
-		t.Errorf("file exception message = %q", messages[0])
+	if m := findings[0].Message; !strings.Contains(m, "files.absolute-path.read-only") || !strings.Contains(m, "do not grant connect()") {
+		t.Errorf("file exception message = %q", m)
 	}
-	if !strings.Contains(messages[1], "mach-lookup.global-name") || !strings.Contains(messages[1], "App Store Connect asks") {
-		t.Errorf("mach-lookup message = %q", messages[1])
+	if m := findings[1].Message; !strings.Contains(m, "mach-lookup.global-name") || !strings.Contains(m, "justification in App Store Connect") {
+		t.Errorf("mach-lookup message = %q", m)
+	}
+	steps := strings.Join(findings[1].Workaround, "\n")
+	if !strings.Contains(steps, "In App Store Connect, answer which global Mach services it looks up") {
+		t.Errorf("mach-lookup workaround = %q, want the App Store Connect question for the key", steps)
+	}
+}
+
+func TestTemporaryExceptionMessageShort(t *testing.T) {
+	target := StaticTarget{Kind: "entitlements-file", Entitlements: sandboxed(entitlements.Dict{
+		entitlements.TemporaryExceptionPrefix + "files.home-relative-path.read-write": groupList("/.docker/run/"),
+	})}
+	for _, f := range StaticResults(target, StaticOptions{}) {
+		if f.Rule != "temporary-exception-review" {
+			continue
+		}
+		// The key, one value and the socket note fit in 200 bytes; the
+		// App Store Connect questions are in the workaround.
+		if len(f.Message) > 200 {
+			t.Errorf("message is %d bytes, want at most 200: %q", len(f.Message), f.Message)
+		}
 	}
 }
 
@@ -423,4 +443,37 @@ func TestGroupTeamMismatchFromFileEntitlement(t *testing.T) {
 	if !slices.Contains(found.Evidence, "expected team: "+staticTeam+" ("+entitlements.KeyTeamIdentifier+")") {
 		t.Errorf("evidence = %q, want the expected team and its source", found.Evidence)
 	}
+}
+
+func TestGroupPrefixMessageForMAS(t *testing.T) {
+	for _, id := range []string{"com.example.shared", "group.com.example.shared"} {
+		target := StaticTarget{Path: "App.entitlements", Kind: "entitlements-file",
+			Entitlements: sandboxed(entitlements.Dict{entitlements.KeyApplicationGroups: groupList(id)})}
+
+		mas := findStatic(t, target, StaticOptions{Distribution: DistributionMAS}, "group-id-not-team-prefixed")
+		if strings.Contains(mas.Message, "prompt before") || strings.Contains(mas.Message, "without a prompt") {
+			t.Errorf("%s: Mac App Store message %q warns of a prompt that App Store apps never see", id, mas.Message)
+		}
+		if !strings.Contains(mas.Message, "ITMS-9028") {
+			t.Errorf("%s: Mac App Store message %q does not name the App Store Connect error", id, mas.Message)
+		}
+
+		devID := findStatic(t, target, StaticOptions{Distribution: DistributionDeveloperID}, "group-id-not-team-prefixed")
+		if !strings.Contains(devID.Message, "prompt") {
+			t.Errorf("%s: Developer ID message %q does not mention the macOS 15 prompt", id, devID.Message)
+		}
+	}
+}
+
+// findStatic returns the static finding of rule id for target, failing the
+// test without one.
+func findStatic(t *testing.T, target StaticTarget, opts StaticOptions, id string) StaticFinding {
+	t.Helper()
+	for _, f := range StaticResults(target, opts) {
+		if f.Rule == id {
+			return f
+		}
+	}
+	t.Fatalf("no %s finding for %s", id, target.Path)
+	return StaticFinding{}
 }
