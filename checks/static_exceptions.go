@@ -96,10 +96,14 @@ func checkTemporaryExceptions(t StaticTarget, opts StaticOptions) []StaticFindin
 		if !known {
 			question = "what it needs this exception for"
 		}
-		msg := fmt.Sprintf("temporary exception %s: App Store Connect asks how to assess it, why the app needs it, what it enables and what each value is for, plus a Feedback Assistant ID if it works around a missing sandbox feature; here: %s", name, question)
+		// The message stays one short line (key and values); what App Store
+		// Connect asks is in the rule's documentation, and the question for
+		// this key is a workaround step.
+		msg := "temporary exception " + name
 		if len(values) > 0 {
 			msg += fmt.Sprintf(" (%d %s: %s)", len(values), plural(len(values), "value", "values"), quoteList(values))
 		}
+		msg += " needs a justification in App Store Connect"
 		if strings.HasPrefix(name, "files.") {
 			msg += "; file exceptions do not grant connect() to a Unix socket in those folders"
 		}
@@ -107,7 +111,10 @@ func checkTemporaryExceptions(t StaticTarget, opts StaticOptions) []StaticFindin
 		for _, v := range values {
 			evidence = append(evidence, "value: "+v)
 		}
-		out = append(out, newStatic(temporaryExceptionReview, t, opts, key, "", msg, evidence...))
+		f := newStatic(temporaryExceptionReview, t, opts, key, "", msg, evidence...)
+		f.Workaround = append(f.Workaround, "In App Store Connect, answer "+question+
+			"; also say how to assess the exception and what it enables, with a Feedback Assistant ID if it works around a missing sandbox feature.")
+		out = append(out, f)
 	}
 	return out
 }
