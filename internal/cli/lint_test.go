@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -527,4 +528,58 @@ func BenchmarkLintCorpusSARIF(b *testing.B) {
 			b.Fatalf("exit code %d: %s", code, stderr)
 		}
 	}
+}
+
+// readmeLintCommand is the lint run that README.md quotes with its output.
+const readmeLintCommand = "$ sockdoctor lint --distribution mas --var TeamIdentifierPrefix=ABCDE12345. MyApp/*.entitlements"
+
+// TestReadmeLintSample runs the lint command that README.md quotes on the
+// entitlements files in testdata/readme and compares the output and exit
+// status with the quoted ones, so the README shows what this build prints.
+func TestReadmeLintSample(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantOutput, wantCode, ok := quotedLintOutput(string(readme))
+	if !ok {
+		t.Fatalf("README.md has no console block that starts with %q and ends with \"$ echo $?\" and the status", readmeLintCommand)
+	}
+
+	t.Chdir(filepath.Join("testdata", "readme"))
+	files, err := filepath.Glob("MyApp/*.entitlements")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no entitlements files in testdata/readme/MyApp: %v", err)
+	}
+	args := append([]string{"--distribution", "mas", "--var", "TeamIdentifierPrefix=ABCDE12345."}, files...)
+	stdout, stderr, code := runLintCommand(args...)
+	if stderr != "" {
+		t.Errorf("stderr = %q, want none", stderr)
+	}
+	if code != wantCode {
+		t.Errorf("exit status = %d, README.md says %d", code, wantCode)
+	}
+	if stdout != wantOutput {
+		t.Errorf("lint output differs from README.md; paste this output there:\n%s", stdout)
+	}
+}
+
+// quotedLintOutput returns the lines that README.md shows after
+// readmeLintCommand, up to "$ echo $?", and the exit status on the line
+// after that.
+func quotedLintOutput(readme string) (output string, code int, ok bool) {
+	_, rest, found := strings.Cut(readme, readmeLintCommand+"\n")
+	if !found {
+		return "", 0, false
+	}
+	output, rest, found = strings.Cut(rest, "$ echo $?\n")
+	if !found {
+		return "", 0, false
+	}
+	status, _, _ := strings.Cut(rest, "\n")
+	code, err := strconv.Atoi(status)
+	if err != nil {
+		return "", 0, false
+	}
+	return output, code, true
 }
