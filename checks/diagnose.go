@@ -116,7 +116,7 @@ func decideBuiltIn(f *facts) (*Finding, string) {
 		} else if msg != "" {
 			return allow(ruleAllowedVarRun, "%s", msg)
 		}
-		return allow(ruleAllowedVarRun, "%s is under %s, where the profile allows network-outbound to every app; the socket's file mode still applies", resolved, socket.VarRun)
+		return allow(ruleAllowedVarRun, "%s is under %s, where the profile allows network-outbound to every app, but the socket's file mode still applies", resolved, socket.VarRun)
 	}
 
 	switch f.location {
@@ -192,7 +192,7 @@ func explainDenial(f *facts, decidingRule string) []Finding {
 
 	if hops := f.escapingHops(); hops != nil && decidingRule != ruleSymlinkEscapes.ID {
 		out = append(out, ruleSymlinkEscapes.NewFinding(f.dist,
-			fmt.Sprintf("%s passes through a symlink to %s; the sandbox checks the resolved path", f.path, resolved),
+			fmt.Sprintf("%s passes through a symlink to %s, and the sandbox checks the resolved path", f.path, resolved),
 			hops...))
 	}
 	if decidingRule == ruleSymlinkEscapes.ID && f.isOutside() {
@@ -216,7 +216,7 @@ func explainDenial(f *facts, decidingRule string) []Finding {
 
 	if len(f.fileGrantKeys) > 0 {
 		out = append(out, ruleBookmarkNoSocket.NewFinding(f.dist,
-			"the Open panel and security-scoped bookmarks grant file access only; they cannot grant "+f.sandboxOperation()+" on a socket",
+			"the Open panel and security-scoped bookmarks grant file access only, so they cannot grant "+f.sandboxOperation()+" on a socket",
 			"entitlements: "+strings.Join(f.fileGrantKeys, ", ")))
 	}
 
@@ -306,7 +306,7 @@ func (f *facts) childFinding() (Finding, bool) {
 	for _, tool := range spawnedTools {
 		if f.process == tool {
 			return ruleChildInheritsSandbox.NewFinding(f.dist,
-				fmt.Sprintf("the denied process %s is a tool the app spawned; it inherits the app's sandbox", f.process),
+				fmt.Sprintf("the denied process %s is a tool the app spawned, so it inherits the app's sandbox", f.process),
 				"process: "+f.process), true
 		}
 	}
@@ -396,7 +396,7 @@ func stateFindings(f *facts) []Finding {
 		if server == "" {
 			server = "not stream, and neither datagram nor seqpacket answered"
 		}
-		return finding(ruleSocketWrongType, "a stream connect failed with EPROTOTYPE; the server's socket type is %s, so the client must open a socket of that type", server)
+		return finding(ruleSocketWrongType, "a stream connect failed with EPROTOTYPE because the server's socket type is %s, so the client must open a socket of that type", server)
 	case socket.DialBusy:
 		return finding(ruleSocketBusy, "the test connect failed at once with EAGAIN: a server listens on the socket, but its backlog of connections waiting for accept is full")
 	case socket.DialTimeout:

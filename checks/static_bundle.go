@@ -128,8 +128,9 @@ app"; Apple Developer Forums threads 56468 and 712954.`,
 	References: []string{"https://developer.apple.com/documentation/xcode/embedding-a-helper-tool-in-a-sandboxed-app"},
 })
 
-// NOTE: group-not-shared is not in the published rule table yet; it covers
-// the bundle-wide check that extensions share a group with their app.
+// groupNotShared is a bundle-wide rule: it compares the app groups of each
+// piece of nested code with those of the main app, so it applies only to a
+// built bundle, never to a single entitlements file.
 var groupNotShared = register(&Rule{
 	ID:       "group-not-shared",
 	Severity: SeverityWarning,

@@ -27,15 +27,32 @@ import (
 type Location string
 
 const (
-	LocationOwnContainer      Location = "own-container"
-	LocationAppGroup          Location = "app-group"
+	// LocationOwnContainer is the app's own container,
+	// ~/Library/Containers/<bundle-id>/.
+	LocationOwnContainer Location = "own-container"
+	// LocationAppGroup is the container of an app group the app claims,
+	// ~/Library/Group Containers/<group-id>/.
+	LocationAppGroup Location = "app-group"
+	// LocationOtherAppContainer is another app's container, or any app
+	// container when the app's bundle ID is unknown.
 	LocationOtherAppContainer Location = "other-app-container"
-	LocationOtherGroup        Location = "other-group"
-	LocationVarRun            Location = "var-run"
-	LocationTmp               Location = "tmp"
-	LocationHome              Location = "home"
-	LocationSystem            Location = "system"
-	LocationOther             Location = "other"
+	// LocationOtherGroup is the container of an app group the app does not
+	// claim.
+	LocationOtherGroup Location = "other-group"
+	// LocationVarRun is under VarRun, including the special sockets.
+	LocationVarRun Location = "var-run"
+	// LocationTmp is a temporary folder: /private/tmp, /private/var/tmp or
+	// a per-user $TMPDIR under /private/var/folders (Info.TempKind).
+	LocationTmp Location = "tmp"
+	// LocationHome is the home folder outside every container, such as
+	// ~/.docker/run.
+	LocationHome Location = "home"
+	// LocationSystem is a folder macOS installs and manages, such as /usr
+	// or /private/var outside its run and temporary folders.
+	LocationSystem Location = "system"
+	// LocationOther is anything else, including any path outside the home
+	// folder when no home folder is known.
+	LocationOther Location = "other"
 )
 
 // DialResult classifies the outcome of a test connect. The values are part of
@@ -43,15 +60,29 @@ const (
 type DialResult string
 
 const (
-	DialConnected        DialResult = "connected"
-	DialRefused          DialResult = "refused"
-	DialNotFound         DialResult = "not-found"
+	// DialConnected means a server accepted the connection, which was then
+	// closed without sending anything.
+	DialConnected DialResult = "connected"
+	// DialRefused is ECONNREFUSED: usually a socket file that no server
+	// listens on.
+	DialRefused DialResult = "refused"
+	// DialNotFound is ENOENT, or ENOTDIR when a path component is a file.
+	// Dial.Errno tells them apart.
+	DialNotFound DialResult = "not-found"
+	// DialPermissionDenied is EACCES: file permissions on the socket or a
+	// folder above it.
 	DialPermissionDenied DialResult = "permission-denied"
-	DialNotASocket       DialResult = "not-a-socket"
-	DialWrongType        DialResult = "wrong-type"
-	DialTimeout          DialResult = "timeout"
-	DialPathTooLong      DialResult = "path-too-long"
-	DialSkipped          DialResult = "skipped"
+	// DialNotASocket is ENOTSOCK, or a path whose file type is no socket.
+	DialNotASocket DialResult = "not-a-socket"
+	// DialWrongType is EPROTOTYPE: the server's socket type is not stream.
+	DialWrongType DialResult = "wrong-type"
+	// DialTimeout means the connect did not finish within Options.Timeout.
+	DialTimeout DialResult = "timeout"
+	// DialPathTooLong means the host rejected the path as longer than its
+	// sun_path (EINVAL from Go, or ENAMETOOLONG).
+	DialPathTooLong DialResult = "path-too-long"
+	// DialSkipped means no connect was made; Dial.Error says why.
+	DialSkipped DialResult = "skipped"
 
 	// DialBusy is EAGAIN: Linux returns it at once when the listener's
 	// backlog is full because the server does not accept connections.
