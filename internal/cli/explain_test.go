@@ -9,8 +9,9 @@ import (
 	"testing"
 )
 
-// corpusLogs is the folder of real denial lines shared by the project's
-// tests; it lives outside the module.
+// corpusLogs is the folder of real denial lines in the corpus at
+// ../shared/corpus relative to the module root; tests skip where it is
+// absent.
 var corpusLogs = filepath.Join("..", "..", "..", "shared", "corpus", "logs")
 
 // runExplainMain runs "sockdoctor explain args..." in-process.

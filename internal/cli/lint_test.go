@@ -22,7 +22,9 @@ import (
 
 var updateLintGolden = flag.Bool("update-lint", false, "rewrite testdata/lint/corpus.golden")
 
-// The corpus paths are absolute so tests that change the working folder
+// The corpus of real signed bundles, entitlements files and schemas is at
+// ../shared/corpus relative to the module root, and tests skip where it is
+// absent. The paths are absolute so tests that change the working folder
 // still find them.
 var (
 	corpusDir, _    = filepath.Abs(filepath.Join("..", "..", "..", "shared", "corpus"))
@@ -42,8 +44,8 @@ func runLintCommand(args ...string) (stdout, stderr string, code int) {
 	return out.String(), errOut.String(), code
 }
 
-// corpusFiles lists the entitlements files of the shared corpus, skipping
-// the test where the corpus is absent.
+// corpusFiles lists the entitlements files of the corpus, skipping the
+// test where the corpus is absent.
 func corpusFiles(t *testing.T) []string {
 	t.Helper()
 	entries, err := os.ReadDir(entitlementsDir)
