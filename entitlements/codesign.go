@@ -256,7 +256,7 @@ func signerCommonName(cms []byte) (string, error) {
 	}
 	p7, err := pkcs7.Parse(cms)
 	if err != nil {
-		return "", fmt.Errorf("invalid CMS signature: %w", err)
+		return "", fmt.Errorf("invalid CMS signature: %w", describeCMSError(err))
 	}
 	signer := p7.GetOnlySigner()
 	if signer == nil {

@@ -111,9 +111,10 @@ func TestParseProfileRejectsOverrunningChild(t *testing.T) {
 }
 
 func TestParseProfileRejectsManyElements(t *testing.T) {
-	// One indefinite-length SEQUENCE of 200,000 NULLs.
-	data := append([]byte{0x30, 0x80}, bytes.Repeat([]byte{0x05, 0x00}, 200_000)...)
-	data = append(data, 0x00, 0x00)
+	// One SEQUENCE of 200,000 NULLs. Its length is definite, because
+	// children of an indefinite-length value without zero pairs between
+	// them trip the end-of-contents search budget first.
+	data := append([]byte{0x30, 0x83, 0x06, 0x1a, 0x80}, bytes.Repeat([]byte{0x05, 0x00}, 200_000)...)
 	_, err := entitlements.ParseProfile(data)
 	if err == nil || !strings.Contains(err.Error(), "more than 100000 elements") {
 		t.Fatalf("ParseProfile = %v, want an element count error", err)
@@ -245,5 +246,32 @@ func BenchmarkSubstituteUnterminated(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		dict.Substitute(nil)
+	}
+}
+
+func TestReadMachOReportsSlowEndSearchCMS(t *testing.T) {
+	// An indefinite-length SEQUENCE of 2,000 small children before 4 KB
+	// without a zero pair: 8 MB to scan, in a blob small enough for the
+	// fixture's signature space.
+	cms := []byte{0x30, 0x80}
+	cms = append(cms, bytes.Repeat([]byte{0x04, 0x01, 0x41}, 2_000)...)
+	cms = append(cms, 0x04, 0x82, 0x10, 0x00)
+	cms = append(cms, bytes.Repeat([]byte{'A'}, 1<<12)...)
+	cms = append(cms, 0x00, 0x00)
+	image, err := fixture.MachO("arm64", fixture.Signing{
+		Identifier: "com.example.App", Entitlements: sandboxXML, Signer: developerID, CMS: cms,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices, err := entitlements.ReadMachO(bytes.NewReader(image), int64(len(image)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices[0].Signature != entitlements.SignatureUnknown {
+		t.Errorf("signature = %s, want unknown", slices[0].Signature)
+	}
+	if !strings.Contains(slices[0].SignerError, "finding their ends would scan more than") {
+		t.Errorf("signer error = %q, want an end-search error", slices[0].SignerError)
 	}
 }

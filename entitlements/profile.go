@@ -44,7 +44,7 @@ func ParseProfile(data []byte) (*Profile, error) {
 	}
 	p7, err := pkcs7.Parse(data)
 	if err != nil {
-		return nil, fmt.Errorf("invalid provisioning profile: the CMS wrapper does not parse: %w", err)
+		return nil, fmt.Errorf("invalid provisioning profile: the CMS wrapper does not parse: %w", describeCMSError(err))
 	}
 	if len(p7.Content) == 0 {
 		return nil, errors.New("invalid provisioning profile: the CMS wrapper has no content")
