@@ -193,14 +193,28 @@ func fatOfOneSlice(image []byte, count int) []byte {
 	return append(out, image...)
 }
 
-func TestReadMachORejectsOverlappingSlices(t *testing.T) {
+func TestReadMachORejectsDuplicateSlices(t *testing.T) {
 	image, err := fixture.MachO("arm64", fixture.Signing{Identifier: "com.example.App", Entitlements: sandboxXML})
 	if err != nil {
 		t.Fatal(err)
 	}
 	fat := fatOfOneSlice(image, 32)
 	_, err = entitlements.ReadMachO(bytes.NewReader(fat), int64(len(fat)))
-	if err == nil || !strings.Contains(err.Error(), "overlapping") {
+	if err == nil || !strings.Contains(err.Error(), "fat header slice 1 (arm64) duplicates slice 0 (arm64): same offset") {
+		t.Fatalf("ReadMachO = %v, want a duplicate slice error", err)
+	}
+}
+
+func TestReadMachORejectsOverlappingSlices(t *testing.T) {
+	image, err := fixture.MachO("arm64", fixture.Signing{Identifier: "com.example.App", Entitlements: sandboxXML})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fat := fatOfOneSlice(image, 2)
+	// Shrink the first entry so the two ranges overlap without being equal.
+	binary.BigEndian.PutUint32(fat[8+12:], uint32(len(image)-16))
+	_, err = entitlements.ReadMachO(bytes.NewReader(fat), int64(len(fat)))
+	if err == nil || !strings.Contains(err.Error(), "overlapping slice 0 (arm64)") {
 		t.Fatalf("ReadMachO = %v, want an overlap error", err)
 	}
 }

@@ -84,6 +84,7 @@ func IsMachO(header []byte) bool {
 
 // sliceRange is one architecture of a fat file, or the whole thin file.
 type sliceRange struct {
+	index               int // position in the fat header, from 0
 	cpuType, cpuSubtype uint32
 	offset, size        int64
 }
@@ -159,6 +160,7 @@ func readSliceRanges(r io.ReaderAt, size int64) ([]sliceRange, error) {
 	for i := range int(count) {
 		entry := table[i*fatArchSize:]
 		sr := sliceRange{
+			index:      i,
 			cpuType:    binary.BigEndian.Uint32(entry[0:]),
 			cpuSubtype: binary.BigEndian.Uint32(entry[4:]),
 			offset:     int64(binary.BigEndian.Uint32(entry[8:])),
@@ -181,13 +183,20 @@ func readSliceRanges(r io.ReaderAt, size int64) ([]sliceRange, error) {
 // entries at one large slice would make every entry read it again.
 func checkOverlaps(ranges []sliceRange) error {
 	sorted := slices.Clone(ranges)
-	slices.SortFunc(sorted, func(a, b sliceRange) int { return cmp.Compare(a.offset, b.offset) })
+	slices.SortFunc(sorted, func(a, b sliceRange) int {
+		return cmp.Or(cmp.Compare(a.offset, b.offset), cmp.Compare(a.index, b.index))
+	})
 	for i := 1; i < len(sorted); i++ {
 		previous, current := sorted[i-1], sorted[i]
+		if current.offset == previous.offset && current.size == previous.size {
+			return machOErrorf("", "fat header slice %d (%s) duplicates slice %d (%s): same offset %d and size %d",
+				current.index, archName(current.cpuType, current.cpuSubtype),
+				previous.index, archName(previous.cpuType, previous.cpuSubtype), current.offset, current.size)
+		}
 		if current.offset < previous.offset+previous.size {
-			return machOErrorf("", "fat header places the %s slice at bytes %d to %d, overlapping the %s slice at bytes %d to %d",
-				archName(current.cpuType, current.cpuSubtype), current.offset, current.offset+current.size,
-				archName(previous.cpuType, previous.cpuSubtype), previous.offset, previous.offset+previous.size)
+			return machOErrorf("", "fat header places slice %d (%s) at bytes %d to %d, overlapping slice %d (%s) at bytes %d to %d",
+				current.index, archName(current.cpuType, current.cpuSubtype), current.offset, current.offset+current.size,
+				previous.index, archName(previous.cpuType, previous.cpuSubtype), previous.offset, previous.offset+previous.size)
 		}
 	}
 	return nil
