@@ -96,9 +96,9 @@ func checkTemporaryExceptions(t StaticTarget, opts StaticOptions) []StaticFindin
 		if !known {
 			question = "what it needs this exception for"
 		}
-		// The message stays one short line (key and values); what App Store
-		// Connect asks is in the rule's documentation, and the question for
-		// this key is a workaround step.
+		// The message stays one short line with the key and values. The
+		// rule's documentation covers App Store Connect's questionnaire, and
+		// the question for this key becomes a workaround step.
 		msg := "temporary exception " + name
 		if len(values) > 0 {
 			msg += fmt.Sprintf(" (%d %s: %s)", len(values), plural(len(values), "value", "values"), quoteList(values))
