@@ -287,7 +287,10 @@ sandbox evaluates as extra profile text after application.sb. When one of its
 rules allows this operation on this path, for example
 (allow network-outbound (literal "/private/var/run/usbmuxd")), the connection
 works technically (Apple's AMPDeviceDiscoveryAgent, LocationSimulator and
-PeerTalk use it), and this finding decides the verdict.
+PeerTalk use it), and this finding decides the verdict. A matching deny rule
+works the other way: it denies a socket the built-in profile allows, and this
+finding then decides a denial and is raised as an error. Across all rules and
+all strings, the last one that matches wins.
 
 When no rule covers the resolved path, the socket stays denied and this
 finding says so. A common cause is a rule written with the unresolved path:

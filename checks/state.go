@@ -185,13 +185,17 @@ var rulePathTooLong = register(&Rule{
 	ID:       "path-too-long",
 	Severity: SeverityError,
 	Title:    "Socket path longer than sun_path",
-	Summary:  "The socket path is 104 bytes or more and does not fit sockaddr_un.sun_path.",
+	Summary:  "The path the app passes to connect or bind is 104 bytes or more and does not fit sockaddr_un.sun_path.",
 	Doc: `sockaddr_un.sun_path is 104 bytes on macOS: 103 bytes of path plus the
 terminating NUL. Go's syscall package rejects longer paths with EINVAL before
 calling the kernel, and C code that copies into sun_path truncates the path,
 so the client connects to or binds a different name. The kernel accepts up to
 SOCK_MAXADDRLEN (255 bytes, so 253-byte paths) only when the caller builds the
 address by hand.
+
+The length that counts is that of the path the app passes, not the resolved
+path: the kernel follows symlinks after it has copied the address, so a short
+symlink to a long path fits, while the sandbox still checks the resolved path.
 
 Sandboxed apps hit the limit easily: their $TMPDIR lies inside the container,
 and a group container path is /Users/<user>/Library/Group Containers/<group>/,
@@ -200,7 +204,7 @@ so the user name, group ID and socket name together must stay within 69 bytes.
 Evidence: the length in bytes of the given and the resolved path, and the
 budget of 103 bytes.`,
 	Workarounds: map[Distribution][]string{
-		DistributionUnknown: {"Shorten the socket name, the group ID or the folder; keep the whole path at 103 bytes or less.",
+		DistributionUnknown: {"Shorten the socket name, the group ID or the folder, so that the whole path is 103 bytes or less.",
 			"Or build the sockaddr_un by hand with sun_len set, which macOS accepts up to 253 path bytes."},
 	},
 	References: []string{forumPathLength, "https://github.com/electron/electron/issues/4688"},
