@@ -141,7 +141,8 @@ compared with the app's Team ID, and the app's claimed groups.`,
 		DistributionDeveloperID: {"If the group belongs to another team, move the socket I/O into an XPC service " +
 			"or helper tool embedded in the app that is not sandboxed, and talk to it over XPC."},
 		DistributionDevelopment: {devChannel},
-		DistributionUnknown:     {"If the group is your team's: " + claimOwnGroup},
+		DistributionUnknown: {"If the group is your team's, add it to com.apple.security.application-groups " +
+			"(and to the provisioning profile for a group.* ID) and re-sign the app."},
 	},
 	References: []string{docAppGroups, forumSocketsFromSandbox},
 })
