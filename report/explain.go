@@ -3,8 +3,6 @@ package report
 import (
 	"fmt"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/sockdoctor/sockdoctor/checks"
 	"github.com/sockdoctor/sockdoctor/socket"
@@ -158,29 +156,4 @@ func (d *Denial) Occurrences() string {
 // Source returns where the first denial came from: "line 3 (log-compact)".
 func (d *Denial) Source() string {
 	return fmt.Sprintf("line %d (%s)", d.Line, d.Format)
-}
-
-// Printable replaces invalid UTF-8 with U+FFFD and control characters with
-// their \x escapes, so text from a log is safe to print on a terminal.
-func Printable(s string) string {
-	clean := true
-	for _, r := range s {
-		if r == utf8.RuneError || unicode.IsControl(r) && r != '\t' {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-
-	var b strings.Builder
-	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
-		if unicode.IsControl(r) && r != '\t' {
-			fmt.Fprintf(&b, "\\x%02x", r)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

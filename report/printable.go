@@ -14,9 +14,7 @@ import (
 // reorder a terminal line or a rendered Markdown line, so a path or log line
 // could hide what follows it.
 //
-// The check and lint writers use it. NOTE: Printable in explain.go escapes
-// only control characters, so explain output does not escape format
-// characters yet.
+// Every text and Markdown writer uses it, through Printable.
 func escapeText(s string) string {
 	if !needsEscape(s) {
 		return s
@@ -44,4 +42,11 @@ func needsEscape(s string) bool {
 		}
 	}
 	return false
+}
+
+// Printable returns s made safe to print on a terminal or in Markdown: text
+// from a log, a path or an entitlement value cannot move the cursor, clear
+// the screen or reorder the line. See escapeText for the rules.
+func Printable(s string) string {
+	return escapeText(s)
 }

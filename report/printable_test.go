@@ -97,3 +97,9 @@ func TestDialNoteFollowsResult(t *testing.T) {
 		t.Errorf("a connected test connect lacks its note:\n%s", buf.String())
 	}
 }
+
+func TestPrintableEscapesBidi(t *testing.T) {
+	if got, want := Printable("curl\u202ekcos.x"), `curl\u202ekcos.x`; got != want {
+		t.Errorf("Printable = %q, want %q", got, want)
+	}
+}
