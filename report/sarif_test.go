@@ -16,7 +16,8 @@ import (
 
 var updateSARIF = flag.Bool("update-sarif", false, "rewrite the SARIF golden files")
 
-// sarifSchemaPath is the official SARIF 2.1.0 schema in the shared corpus.
+// sarifSchemaPath is the official OASIS SARIF 2.1.0 JSON schema, read from
+// the corpus at ../shared/corpus from the module root; tests skip without it.
 var sarifSchemaPath = filepath.Join("..", "..", "shared", "corpus", "sarif", "sarif-schema-2.1.0.json")
 
 // validateSARIF checks data against the SARIF 2.1.0 JSON schema, skipping

@@ -17,8 +17,9 @@ func setupScriptEnv(env *testscript.Env) error {
 	return nil
 }
 
-// corpusPath returns the absolute path of the fixture corpus kept beside the
-// repository; it may not exist.
+// corpusPath returns the absolute path of the corpus of real signed bundles
+// and entitlements files, ../shared/corpus from the module root. The folder
+// may be absent, and scripts then skip.
 func corpusPath() string {
 	dir, _ := filepath.Abs(filepath.Join("..", "..", "..", "shared", "corpus"))
 	return dir

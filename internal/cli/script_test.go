@@ -21,8 +21,9 @@ func TestMain(m *testing.M) {
 }
 
 // TestScripts runs the end-to-end scripts in testdata/script. Scripts that
-// read the fixture corpus beside the repository get its path as $CORPUS and
-// start with "[!corpus] skip 'corpus absent'". Set SOCKDOCTOR_UPDATE_SCRIPTS=1
+// read the corpus of real signed bundles and entitlements files (at
+// ../shared/corpus from the module root) get its path as $CORPUS and start
+// with "[!corpus] skip 'corpus absent'". Set SOCKDOCTOR_UPDATE_SCRIPTS=1
 // to rewrite the expected output files of a script from the actual output.
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
