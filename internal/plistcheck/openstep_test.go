@@ -139,3 +139,14 @@ func FuzzOpenStepDepth(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkCheckOpenStep(b *testing.B) {
+	entry := `key = ( "value with \"escapes\"", unquoted, <0fab>, /* comment */ { a = b; } );` + "\n"
+	data := []byte("{\n" + strings.Repeat(entry, (1<<20)/len(entry)) + "}")
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if err := Check(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
