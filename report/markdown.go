@@ -179,22 +179,23 @@ func cell(markdown string) string {
 }
 
 // markdownEscaper escapes the characters that would start HTML, an entity,
-// a code span or a backslash escape in Markdown text.
+// a code span, a backslash escape, emphasis or a link in Markdown text.
 var markdownEscaper = strings.NewReplacer(
 	"&", "&amp;",
 	"<", "&lt;",
 	">", "&gt;",
 	"`", "\\`",
 	"\\", "\\\\",
+	"*", "\\*",
+	"_", "\\_",
+	"[", "\\[",
+	"]", "\\]",
 )
 
 // markdownText escapes s for Markdown text outside code spans. Control
 // characters, line breaks and format characters become escapes
 // (escapeText), so a value cannot end a list item, forge a line or reorder
-// one, and HTML shows as text.
-//
-// NOTE: emphasis and link characters (*, _, [, ]) pass unchanged, so a
-// path can still show in italics or as a link text, though not as HTML.
+// one, HTML shows as text, and a path cannot turn into emphasis or a link.
 func markdownText(s string) string {
 	return markdownEscaper.Replace(escapeText(s))
 }

@@ -103,3 +103,24 @@ func TestPrintableEscapesBidi(t *testing.T) {
 		t.Errorf("Printable = %q, want %q", got, want)
 	}
 }
+
+func TestMarkdownTextEscapesEmphasisAndLinks(t *testing.T) {
+	got := markdownText("~/my*dir*/[x](http:evil)_a_.sock")
+	want := `~/my\*dir\*/\[x\](http:evil)\_a\_.sock`
+	if got != want {
+		t.Errorf("markdownText = %q, want %q", got, want)
+	}
+}
+
+func TestRedactFindsEscapedHome(t *testing.T) {
+	home, user := "/Users/j_doe", "j_doe"
+	text := markdownText("socket in /Users/j_doe/.docker/run owned by j_doe")
+
+	got := Redact(text, home, user)
+	if strings.Contains(got, "doe") {
+		t.Errorf("Redact left the escaped home or user name in %q", got)
+	}
+	if want := `socket in ~/.docker/run owned by user`; got != want {
+		t.Errorf("Redact = %q, want %q", got, want)
+	}
+}

@@ -12,16 +12,32 @@ import (
 // replaced in its given and its macOS (/private) form. The user name is
 // replaced only where it is a whole word, so a short name such as
 // "al" leaves "also" alone.
+//
+// Markdown text escapes characters such as "_" and "*", so the escaped
+// forms of the home folder and the user name are replaced as well.
 func Redact(s, home, user string) string {
 	if home = strings.TrimSuffix(filepath.Clean(home), "/"); home != "" && home != "." && home != "/" {
 		for _, h := range homeForms(home) {
-			s = replaceWhole(s, h, "~")
+			for _, form := range withMarkdownForm(h) {
+				s = replaceWhole(s, form, "~")
+			}
 		}
 	}
 	if user != "" && user != "user" {
-		s = replaceWhole(s, user, "user")
+		for _, form := range withMarkdownForm(user) {
+			s = replaceWhole(s, form, "user")
+		}
 	}
 	return s
+}
+
+// withMarkdownForm returns s and, when Markdown text escaping changes it,
+// its escaped form.
+func withMarkdownForm(s string) []string {
+	if escaped := markdownEscaper.Replace(s); escaped != s {
+		return []string{s, escaped}
+	}
+	return []string{s}
 }
 
 // RedactHomes redacts like Redact for each folder in homes, longest first,
