@@ -180,6 +180,11 @@ func loadMachO(path string, r io.ReaderAt, size int64, opts LoadOptions) (*Targe
 		if err != nil {
 			return nil, &LoadError{Path: path, Err: err, Hint: "pass one of the architectures listed"}
 		}
+		if !selected.Signed && len(slices) > 1 {
+			return nil, &LoadError{Path: path,
+				Err:  unsignedSliceError{arch: opts.Slice},
+				Hint: "pass --slice with a signed architecture (" + strings.Join(signedArchs(slices), ", ") + "), or sign this slice"}
+		}
 		slices = []Slice{selected}
 	}
 
@@ -292,4 +297,33 @@ func readBounded(path string) ([]byte, error) {
 	}
 	defer file.Close()
 	return readAll(file, info.Size())
+}
+
+// signedArchs returns the architectures of the signed slices, or "none".
+func signedArchs(slices []Slice) []string {
+	var archs []string
+	for _, s := range slices {
+		if s.Signed {
+			archs = append(archs, s.Arch)
+		}
+	}
+	if len(archs) == 0 {
+		return []string{"none"}
+	}
+	return archs
+}
+
+// unsignedSliceError is the error for a slice chosen with --slice that has
+// no signature while other slices of the file do. It matches ErrUnsigned
+// with errors.Is.
+type unsignedSliceError struct {
+	arch string
+}
+
+func (e unsignedSliceError) Error() string {
+	return fmt.Sprintf("the %s slice has no LC_CODE_SIGNATURE (unsigned build?)", e.arch)
+}
+
+func (e unsignedSliceError) Is(target error) bool {
+	return target == ErrUnsigned
 }

@@ -225,6 +225,13 @@ func TestLoadSliceSelection(t *testing.T) {
 	if !errors.Is(err, entitlements.ErrUnsigned) {
 		t.Errorf("x86_64 slice: error = %v, want ErrUnsigned", err)
 	}
+	if err == nil || !strings.Contains(err.Error(), "the x86_64 slice has no LC_CODE_SIGNATURE") {
+		t.Errorf("x86_64 slice: error = %v, want it to name the unsigned slice", err)
+	}
+	var loadErr *entitlements.LoadError
+	if !errors.As(err, &loadErr) || !strings.Contains(loadErr.Hint, "--slice with a signed architecture (arm64)") {
+		t.Errorf("x86_64 slice: hint does not name the signed slice: %v", err)
+	}
 	_, err = entitlements.Load(path, entitlements.LoadOptions{Slice: "arm64e"})
 	if err == nil || !strings.Contains(err.Error(), "no arm64e slice (the file has x86_64, arm64)") {
 		t.Errorf("arm64e slice: error = %v", err)
