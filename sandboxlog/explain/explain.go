@@ -305,7 +305,11 @@ func classify(ev sandboxlog.Event, opts Options) (*socketFacts, string, []string
 		SameTeam:       detail.SameTeam,
 		SpecialSocket:  detail.SpecialSocket,
 		TempKind:       detail.TempKind,
-		Dial:           socket.Dial{Result: socket.DialSkipped, Error: "explain reads a log and makes no test connect"},
+		// The logged path usually belongs to another Mac, so its file
+		// state is not read here.
+		Type:     "unknown",
+		Modelled: "explain judges the logged path without reading it or making a test connect; the log usually comes from another Mac",
+		Dial:     socket.Dial{Result: socket.DialSkipped},
 	}
 	return &facts, home, assumed
 }

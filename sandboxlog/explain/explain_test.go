@@ -291,6 +291,15 @@ func TestExplainAssumesHomeFromPath(t *testing.T) {
 	if d.Socket.Location != "home" {
 		t.Errorf("Location = %q, want home", d.Socket.Location)
 	}
+	if d.Socket.Type != "unknown" {
+		t.Errorf("Type = %q, want unknown: the logged path is not read", d.Socket.Type)
+	}
+	if d.Socket.Modelled == "" {
+		t.Error("Modelled is empty; it should say the path was judged without reading it")
+	}
+	if d.Socket.Dial.Error != "" {
+		t.Errorf("Dial.Error = %q, want empty for a skipped test connect", d.Socket.Dial.Error)
+	}
 	evidence := strings.Join(d.Findings[0].Evidence, "\n")
 	if !strings.Contains(evidence, "home folder /Users/jdoe, taken from the logged path") {
 		t.Errorf("evidence does not state the assumed home:\n%s", evidence)
