@@ -43,6 +43,9 @@ var spawnedTools = []string{"curl", "ssh", "nc", "ncat", "socat", "git", "docker
 // verdict; the others explain it.
 func diagnose(f *facts) Diagnosis {
 	decider, sandbox := decide(f)
+	if f.containerEngine && (decider.Rule == ruleOutsideSandboxReach.ID || decider.Rule == ruleSymlinkEscapes.ID) {
+		decider.Workaround = append(decider.Workaround, workaroundsFor(ownContainersWorkarounds, f.dist)...)
+	}
 
 	findings := []Finding{*decider}
 	if sandbox == SandboxDenied {
@@ -150,7 +153,10 @@ func decideBuiltIn(f *facts) (*Finding, string) {
 		}
 		return fd, verdict
 	}
-	return deny(ruleOutsideSandboxReach, "%s is %s, so %s is denied with EPERM", resolved, f.outsideClause(), f.sandboxOperation())
+	fd, verdict := deny(ruleOutsideSandboxReach, "%s is %s, so %s is denied with EPERM", resolved, f.outsideClause(), f.sandboxOperation())
+	fd.Evidence = append(fd.Evidence, fmt.Sprintf("file grants: files.* temporary exceptions, Open panel choices and security-scoped bookmarks "+
+		"extend file access only, so none of them would cover %s on this socket", f.sandboxOperation()))
+	return fd, verdict
 }
 
 // systemSocket applies the carve-outs of application.sb for the system
@@ -195,12 +201,6 @@ func explainDenial(f *facts, decidingRule string) []Finding {
 			fmt.Sprintf("%s passes through a symlink to %s, and the sandbox checks the resolved path", f.path, resolved),
 			hops...))
 	}
-	if decidingRule == ruleSymlinkEscapes.ID && f.isOutside() {
-		out = append(out, ruleOutsideSandboxReach.NewFinding(f.dist,
-			fmt.Sprintf("the resolved path %s is %s", resolved, f.outsideClause()),
-			f.socketEvidence()...))
-	}
-
 	if decidingRule != ruleSBPLException.ID {
 		if fd, ok := f.unmatchedSBPL(); ok {
 			out = append(out, fd)
@@ -479,16 +479,6 @@ func (f *facts) resolvedPath() string {
 		return socket.MacOSPath(f.path)
 	}
 	return socket.MacOSPath(f.resolved)
-}
-
-// isOutside reports whether the resolved path lies in none of the places
-// the profile lets any app reach, not merely in someone else's container.
-func (f *facts) isOutside() bool {
-	switch f.location {
-	case socket.LocationOwnContainer, socket.LocationAppGroup, socket.LocationOtherAppContainer, socket.LocationOtherGroup:
-		return false
-	}
-	return true
 }
 
 // escapingHops returns the symlink hops of the path as evidence lines, or

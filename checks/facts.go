@@ -53,6 +53,10 @@ type facts struct {
 	dialError      string
 	serverType     string
 	modelled       string // reason a path outside a modelled home was not read
+	// containerEngine is true when the given or resolved path is a usual
+	// socket of a container engine (Docker Desktop, Colima, OrbStack,
+	// Rancher Desktop, Lima, Podman).
+	containerEngine bool
 }
 
 // fileException is one files.* temporary exception entitlement.

@@ -120,6 +120,8 @@ func newFacts(in Input) facts {
 		f.dialError = s.Dial.Error
 		f.serverType = s.Dial.ServerType
 		f.modelled = s.Modelled
+		f.containerEngine = socket.IsContainerEngineSocket(s.Path, in.Home) ||
+			(s.ResolvedPath != "" && socket.IsContainerEngineSocket(s.ResolvedPath, in.Home))
 	}
 	return f
 }

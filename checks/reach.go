@@ -41,10 +41,22 @@ var (
 		"sandboxed, and talk to it over XPC. The Mac App Store rejects unsandboxed nested code " +
 		"(ITMS-90296), but a Developer ID build may ship it."
 	devIDNoSandbox = "Or ship the build without com.apple.security.app-sandbox."
-	devChannel     = "Pick the workaround of the channel you will ship through, and pass --distribution " +
+	// ownContainers is advice for a container engine's socket, such as
+	// Docker Desktop's or Colima's: the app may run its own Linux
+	// containers instead of reaching the engine of another team.
+	ownContainers = "Run containers of your own, isolated to your app, with the Virtualization framework " +
+		"(supported in sandboxed apps), instead of reaching another team's container engine."
+	devChannel = "Pick the workaround of the channel you will ship through, and pass --distribution " +
 		"mas or developer-id to see it. Removing com.apple.security.app-sandbox only hides the denial " +
 		"in development."
 )
+
+// ownContainersWorkarounds are added to the deciding finding when the
+// socket belongs to a container engine.
+var ownContainersWorkarounds = map[Distribution][]string{
+	DistributionMAS:         {ownContainers},
+	DistributionDeveloperID: {ownContainers},
+}
 
 var ruleOutsideSandboxReach = register(&Rule{
 	ID:       "outside-sandbox-reach",

@@ -6,6 +6,25 @@ package checks
 // server listens. The errno values are those of XNU's unp_connect()
 // (bsd/kern/uipc_usrreq.c) and Linux's unix_stream_connect.
 
+// Sources of the errno values the state rules name.
+const (
+	// xnuUnixSockets is XNU's AF_UNIX code: unp_connect checks the path,
+	// the vnode type, the sandbox, write permission, a listener and the
+	// socket type, in that order, and unp_bind creates the socket file.
+	xnuUnixSockets = "https://github.com/apple-oss-distributions/xnu/blob/main/bsd/kern/uipc_usrreq.c"
+	// manConnect is the source of macOS's connect(2) man page, which lists
+	// its errors (EACCES, ENOENT, ECONNREFUSED, EPROTOTYPE, ENOTSOCK).
+	manConnect = "https://github.com/apple-oss-distributions/xnu/blob/main/bsd/man/man2/connect.2"
+	// manBind is the source of macOS's bind(2) man page (EADDRINUSE).
+	manBind = "https://github.com/apple-oss-distributions/xnu/blob/main/bsd/man/man2/bind.2"
+	// goSyscall is Go's syscall package, whose Errno values the test
+	// connect reports.
+	goSyscall = "https://pkg.go.dev/syscall#Errno"
+	// linuxUnixSockets is Linux's AF_UNIX code, where a full backlog
+	// makes a non-blocking connect fail with EAGAIN.
+	linuxUnixSockets = "https://github.com/torvalds/linux/blob/master/net/unix/af_unix.c"
+)
+
 var ruleSocketMissing = register(&Rule{
 	ID:       "socket-missing",
 	Severity: SeverityError,
@@ -24,7 +43,7 @@ well-known servers the finding lists where they usually put the socket
 	Workarounds: map[Distribution][]string{
 		DistributionUnknown: {"Start the server, or find its socket path in its settings and check that path."},
 	},
-	References: []string{},
+	References: []string{manConnect, xnuUnixSockets, goSyscall},
 })
 
 var ruleNotASocket = register(&Rule{
@@ -41,7 +60,7 @@ Evidence: the file type from lstat/stat and the test connect's errno.`,
 	Workarounds: map[Distribution][]string{
 		DistributionUnknown: {"Point the client at the socket itself, or remove the leftover file and restart the server."},
 	},
-	References: []string{},
+	References: []string{manConnect, xnuUnixSockets, goSyscall},
 })
 
 var ruleSocketPermission = register(&Rule{
@@ -63,7 +82,7 @@ as root passes every permission check, so root cannot show this finding.`,
 		DistributionUnknown: {"Have the server create the socket with a mode (or group) that lets your user " +
 			"write it, and make each parent directory searchable."},
 	},
-	References: []string{},
+	References: []string{manConnect, xnuUnixSockets, "https://github.com/termio-sh/termio/issues/527"},
 })
 
 var ruleSocketStale = register(&Rule{
@@ -82,7 +101,7 @@ Evidence: the file type and the test connect's errno.`,
 	Workarounds: map[Distribution][]string{
 		DistributionUnknown: {"Restart the server; it usually removes the stale file itself."},
 	},
-	References: []string{},
+	References: []string{manConnect, xnuUnixSockets, goSyscall},
 })
 
 var ruleSocketWrongType = register(&Rule{
@@ -99,7 +118,7 @@ Evidence: the test connect's errno and the type of the retry.`,
 	Workarounds: map[Distribution][]string{
 		DistributionUnknown: {"Open the client socket with the server's type (SOCK_DGRAM or SOCK_STREAM)."},
 	},
-	References: []string{},
+	References: []string{manConnect, xnuUnixSockets, goSyscall},
 })
 
 var ruleDialTimeout = register(&Rule{
@@ -116,7 +135,7 @@ Evidence: the timeout and the test connect's error.`,
 	Workarounds: map[Distribution][]string{
 		DistributionUnknown: {"Check that the server still accepts connections; restart it, or retry with a longer --timeout."},
 	},
-	References: []string{},
+	References: []string{manConnect, xnuUnixSockets, "https://pkg.go.dev/net#Dialer"},
 })
 
 var ruleSocketBusy = register(&Rule{
@@ -135,7 +154,7 @@ Evidence: the test connect's errno.`,
 	Workarounds: map[Distribution][]string{
 		DistributionUnknown: {"Check that the server still calls accept; restart it, or raise its listen backlog."},
 	},
-	References: []string{},
+	References: []string{linuxUnixSockets, xnuUnixSockets, goSyscall},
 })
 
 var ruleBindAddressInUse = register(&Rule{
@@ -157,7 +176,7 @@ a server listens.`,
 	Workarounds: map[Distribution][]string{
 		DistributionUnknown: {"If a server listens, stop it or bind another path. If nothing listens, remove the old file before bind."},
 	},
-	References: []string{},
+	References: []string{manBind, xnuUnixSockets, goSyscall},
 })
 
 var ruleDialNotPermitted = register(&Rule{

@@ -116,6 +116,7 @@ func TestStaticRuleFiresAndStaysQuiet(t *testing.T) {
 		t.Run(c.rule+"/"+c.name, func(t *testing.T) {
 			got := StaticResults(c.target, c.opts)
 			fired := slices.Contains(ruleIDs(got), c.rule)
+			recordRule("TestStaticRuleFiresAndStaysQuiet", c.rule, fired)
 			if fired != c.fires {
 				t.Errorf("rule %s fired=%v, want %v; findings: %v", c.rule, fired, c.fires, got)
 			}
@@ -271,6 +272,8 @@ func bundleCodes() []BundleCode {
 func TestBundleJudgedByDistribution(t *testing.T) {
 	masFindings := BundleResults(bundleCodes(), StaticOptions{Distribution: DistributionMAS})
 	devFindings := BundleResults(bundleCodes(), StaticOptions{Distribution: DistributionDeveloperID})
+	recordFindings("TestBundleJudgedByDistribution", ruleIDs(masFindings))
+	recordFindings("TestBundleJudgedByDistribution", ruleIDs(devFindings))
 
 	if !slices.ContainsFunc(masFindings, func(f StaticFinding) bool {
 		return f.Rule == "mas-requires-sandbox" && f.Path == "App.app/Contents/XPCServices/Relay.xpc"
@@ -320,6 +323,7 @@ func TestBundleTeamsAndGroups(t *testing.T) {
 	codes[1].Target.TeamID = "ZZZZZ99999"
 	codes[1].Target.Entitlements = sandboxed(entitlements.Dict{entitlements.KeyApplicationGroups: groupList("ZZZZZ99999.other")})
 	got := BundleResults(codes, StaticOptions{})
+	recordFindings("TestBundleTeamsAndGroups", ruleIDs(got))
 
 	if !slices.ContainsFunc(got, func(f StaticFinding) bool {
 		return f.Rule == "group-team-mismatch" && strings.Contains(f.Message, "signed by team ZZZZZ99999, the app by team "+staticTeam)
@@ -331,6 +335,7 @@ func TestBundleTeamsAndGroups(t *testing.T) {
 	}
 
 	clean := BundleResults(bundleCodes()[:1], StaticOptions{})
+	recordFindings("TestBundleTeamsAndGroups", ruleIDs(clean))
 	if len(clean) != 0 {
 		t.Errorf("clean app raised %v", clean)
 	}

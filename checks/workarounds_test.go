@@ -149,3 +149,79 @@ func TestSpecialSocketsMatchFullPath(t *testing.T) {
 		t.Errorf("findings %v lack network-client-not-unix for %s", findingRules(d.Findings), other.Path)
 	}
 }
+
+func TestOutsideReachStatesFileGrantsDoNotHelp(t *testing.T) {
+	d := Diagnose(Input{
+		Target: sandboxedApp(nil),
+		Socket: listening(testHome+"/.docker/run/docker.sock", socket.LocationHome),
+		Home:   testHome,
+	})
+	decider := decidingFinding(t, d)
+	if decider.Rule != "outside-sandbox-reach" {
+		t.Fatalf("deciding rule = %q, want outside-sandbox-reach", decider.Rule)
+	}
+	if !anyContains(decider.Evidence, "files.* temporary exceptions") {
+		t.Errorf("evidence does not name files.* exceptions: %q", decider.Evidence)
+	}
+	if !anyContains(decider.Evidence, "bookmarks extend file access only, so none of them would cover network-outbound") {
+		t.Errorf("evidence does not say file grants miss network-outbound: %q", decider.Evidence)
+	}
+	if slices.Contains(findingRules(d.Findings), "file-exception-no-socket") {
+		t.Errorf("file-exception-no-socket raised for an app without a file exception: %v", findingRules(d.Findings))
+	}
+}
+
+func TestContainerEngineOffersOwnContainers(t *testing.T) {
+	tests := []struct {
+		name string
+		path string
+		dist Distribution
+		want int // lines that offer the Virtualization framework
+	}{
+		{name: "docker for the store", path: testHome + "/.docker/run/docker.sock", dist: DistributionMAS, want: 1},
+		{name: "colima for developer id", path: testHome + "/.colima/work/docker.sock", dist: DistributionDeveloperID, want: 1},
+		{name: "orbstack for both channels", path: testHome + "/.orbstack/run/docker.sock", dist: DistributionUnknown, want: 2},
+		{name: "podman machine", path: "/private/var/folders/ab/cd/T/podman/podman-machine-default-api.sock", dist: DistributionMAS, want: 1},
+		{name: "development channel", path: testHome + "/.docker/run/docker.sock", dist: DistributionDevelopment, want: 0},
+		{name: "mysql", path: "/tmp/mysql.sock", dist: DistributionMAS, want: 0},
+		{name: "gpg agent", path: testHome + "/.gnupg/S.gpg-agent", dist: DistributionDeveloperID, want: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := Diagnose(Input{
+				Target:       sandboxedApp(nil),
+				Socket:       listening(tt.path, socket.LocationHome),
+				Home:         testHome,
+				Distribution: tt.dist,
+			})
+			decider := decidingFinding(t, d)
+			if decider.Rule != "outside-sandbox-reach" {
+				t.Fatalf("deciding rule = %q, want outside-sandbox-reach", decider.Rule)
+			}
+			var got int
+			for _, w := range decider.Workaround {
+				if strings.Contains(w, "Virtualization framework") {
+					got++
+				}
+			}
+			if got != tt.want {
+				t.Errorf("%d workarounds offer the Virtualization framework, want %d: %q", got, tt.want, decider.Workaround)
+			}
+		})
+	}
+}
+
+func TestDockerSymlinkOffersOwnContainers(t *testing.T) {
+	info := listening("/var/run/docker.sock", socket.LocationHome)
+	info.ResolvedPath = testHome + "/.docker/run/docker.sock"
+	info.Hops = []socket.Hop{{From: "/private/var/run/docker.sock", To: info.ResolvedPath}}
+	d := Diagnose(Input{Target: sandboxedApp(nil), Socket: info, Home: testHome, Distribution: DistributionMAS})
+
+	decider := decidingFinding(t, d)
+	if decider.Rule != "symlink-escapes" {
+		t.Fatalf("deciding rule = %q, want symlink-escapes", decider.Rule)
+	}
+	if !anyContains(decider.Workaround, "Virtualization framework") {
+		t.Errorf("workarounds lack the Virtualization framework: %q", decider.Workaround)
+	}
+}

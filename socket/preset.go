@@ -2,6 +2,7 @@ package socket
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -158,6 +159,27 @@ func LookupPreset(name, home string, getenv func(string) string) (Preset, bool) 
 // PresetNames returns the names LookupPreset accepts, in catalog order.
 func PresetNames() []string {
 	return append([]string(nil), presetNames...)
+}
+
+// containerEngines are the presets whose server is a container engine.
+var containerEngines = []string{"docker", "colima", "orbstack", "rancher", "lima", "podman"}
+
+// ContainerEngine reports whether the preset's server is a container engine
+// that runs Linux containers in a virtual machine.
+func (p Preset) ContainerEngine() bool {
+	return slices.Contains(containerEngines, p.Name)
+}
+
+// IsContainerEngineSocket reports whether path is a usual socket of a
+// container engine: a candidate or path pattern of a container engine
+// preset, or any socket named docker.sock, podman.sock or containerd.sock.
+func IsContainerEngineSocket(path, home string) bool {
+	switch filepath.Base(path) {
+	case "docker.sock", "docker.raw.sock", "podman.sock", "containerd.sock":
+		return true
+	}
+	p, ok := MatchPreset(path, home, nil)
+	return ok && p.ContainerEngine()
 }
 
 // tempDir returns $TMPDIR, or /tmp when it is unset as on Linux.
