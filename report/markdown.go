@@ -33,14 +33,31 @@ func WriteMarkdown(w io.Writer, r *Report, opts MarkdownOptions) error {
 		markdownSocket(&b, r.Socket)
 		markdownFindings(&b, r.Findings, "###")
 	} else {
-		for i, c := range r.Candidates {
-			fmt.Fprintf(&b, "### Candidate %d of %d: %s %s\n\n", i+1, len(r.Candidates), c.Verdict.Sandbox, code(c.Verdict.Rule))
-			markdownSocket(&b, c.Socket)
-			markdownFindings(&b, c.Findings, "####")
-		}
+		fmt.Fprintf(&b, "### Candidate %d of %d, %s\n\n", r.chosenCandidate()+1, len(r.Candidates), markdownText(r.choiceReason()))
+		markdownSocket(&b, r.Socket)
+		markdownFindings(&b, r.Findings, "####")
+		markdownOtherCandidates(&b, r)
 	}
 	fmt.Fprintf(&b, "<sub>%s %s, JSON schema %s</sub>\n", r.Tool.Name, r.Tool.Version, r.SchemaVersion)
 	return writeRedacted(w, b.String(), opts)
+}
+
+// markdownOtherCandidates writes a table row per candidate the report is
+// not about.
+func markdownOtherCandidates(b *strings.Builder, r *Report) {
+	if len(r.Candidates) < 2 {
+		return
+	}
+	chosen := r.chosenCandidate()
+	b.WriteString("### Other candidates\n\n| Candidate | Path | Verdict | File |\n|---|---|---|---|\n")
+	for i, c := range r.Candidates {
+		if i == chosen {
+			continue
+		}
+		fmt.Fprintf(b, "| %d of %d | %s | %s (%s) | %s |\n", i+1, len(r.Candidates),
+			cell(code(candidatePath(c))), markdownText(c.Verdict.Sandbox), cell(code(c.Verdict.Rule)), candidateFileState(c))
+	}
+	b.WriteString("\n")
 }
 
 // WriteFindingsMarkdown writes one finding list the way WriteMarkdown does,
@@ -125,7 +142,7 @@ func markdownIdentity(tg *Target) string {
 	if tg.TeamID != "" {
 		facts = append(facts, "team "+code(tg.TeamID))
 	}
-	facts = append(facts, "signature "+markdownText(tg.Signature), "distribution "+markdownText(tg.Distribution))
+	facts = append(facts, "signature "+markdownText(signatureText(tg)), "distribution "+markdownText(tg.Distribution))
 	return strings.Join(facts, ", ")
 }
 

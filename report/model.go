@@ -95,3 +95,44 @@ func New(version string, target *Target, info *socket.Info, d checks.Diagnosis) 
 		Findings:      findings,
 	}
 }
+
+// chosenCandidate returns the index of the candidate whose socket the
+// report is about, or 0 when none matches.
+func (r *Report) chosenCandidate() int {
+	for i, c := range r.Candidates {
+		if c.Socket == r.Socket {
+			return i
+		}
+	}
+	return 0
+}
+
+// choiceReason says why the report is about the chosen candidate.
+func (r *Report) choiceReason() string {
+	if r.Socket != nil && r.Socket.Exists {
+		return "the first that exists"
+	}
+	return "the first, because none exists"
+}
+
+// candidatePath returns the candidate's socket path, or "" without one.
+func candidatePath(c Candidate) string {
+	if c.Socket == nil {
+		return ""
+	}
+	return c.Socket.Path
+}
+
+// candidateFileState says in a few words whether the candidate's path
+// exists: "exists", "missing" or "not read" for a modelled path.
+func candidateFileState(c Candidate) string {
+	switch {
+	case c.Socket == nil:
+		return "not read"
+	case c.Socket.Exists:
+		return "exists"
+	case c.Socket.Type == "missing":
+		return "missing"
+	}
+	return "not read"
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/fatih/color"
 
 	"github.com/sockdoctor/sockdoctor/checks"
+	"github.com/sockdoctor/sockdoctor/entitlements"
 	"github.com/sockdoctor/sockdoctor/socket"
 )
 
@@ -94,21 +95,33 @@ func WriteText(w io.Writer, r *Report, opts TextOptions) error {
 		tw.target(r.Target)
 	}
 
-	if len(r.Candidates) == 0 {
-		tw.socket(r.Socket)
+	if len(r.Candidates) > 0 {
+		chosen := r.chosenCandidate()
 		tw.println()
-		tw.findings(r.Findings)
-	} else {
-		for i, c := range r.Candidates {
-			tw.println()
-			tw.printf("%s %d of %d: ", p.bold.Sprint("Candidate"), i+1, len(r.Candidates))
-			tw.verdictWord(c.Verdict)
-			tw.socket(c.Socket)
-			tw.println()
-			tw.findings(c.Findings)
-		}
+		tw.printf("%s %d of %d, %s:\n", p.bold.Sprint("Candidate"), chosen+1, len(r.Candidates), r.choiceReason())
 	}
+	tw.socket(r.Socket)
+	tw.println()
+	tw.findings(r.Findings)
+	tw.otherCandidates(r)
 	return tw.err
+}
+
+// otherCandidates writes one summary line per candidate the report is not
+// about; the JSON report keeps their full diagnoses.
+func (t *textWriter) otherCandidates(r *Report) {
+	if len(r.Candidates) < 2 {
+		return
+	}
+	chosen := r.chosenCandidate()
+	t.println()
+	t.printf("%s\n", t.p.bold.Sprint("Other candidates:"))
+	for i, c := range r.Candidates {
+		if i == chosen {
+			continue
+		}
+		t.printf("  %d of %d: %s: %s (%s), %s\n", i+1, len(r.Candidates), candidatePath(c), strings.ToUpper(c.Verdict.Sandbox), c.Verdict.Rule, candidateFileState(c))
+	}
 }
 
 // WriteFindingsText writes one finding list the way WriteText does, for
@@ -264,8 +277,17 @@ func targetFacts(tg *Target) []string {
 	if tg.TeamID != "" {
 		facts = append(facts, "team "+tg.TeamID)
 	}
-	facts = append(facts, "signature "+tg.Signature, "distribution "+tg.Distribution)
+	facts = append(facts, "signature "+signatureText(tg), "distribution "+tg.Distribution)
 	return facts
+}
+
+// signatureText describes the target's signature for people. A plist read
+// from source has no signature, which the JSON report states as "unknown".
+func signatureText(tg *Target) string {
+	if tg.Kind == entitlements.KindEntitlementsFile && tg.Signature == string(entitlements.SignatureUnknown) {
+		return "none (source file)"
+	}
+	return tg.Signature
 }
 
 func sandboxFacts(tg *Target) string {
@@ -298,8 +320,8 @@ func socketFacts(info *socket.Info) []string {
 	if info.Dial.Errno != "" {
 		dial += " (" + info.Dial.Errno + ")"
 	}
-	if info.Dial.Result == socket.DialSkipped && info.Dial.Error != "" {
-		dial += ", " + info.Dial.Error
+	if info.Dial.Result == socket.DialSkipped && info.Dial.SkipReason != "" {
+		dial += ", " + info.Dial.SkipReason
 	}
 	return append(lines, dial)
 }

@@ -563,3 +563,42 @@ func TestInspectPathThroughFile(t *testing.T) {
 		t.Errorf("Dial.Errno = %q, want ENOTDIR", info.Dial.Errno)
 	}
 }
+
+func TestSkippedDialJSONHasNoError(t *testing.T) {
+	dir := shortTempDir(t)
+	home := filepath.Join(dir, "home")
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		path   string
+		opts   Options
+		reason string
+	}{
+		{name: "not requested", path: filepath.Join(home, "a.sock"), opts: Options{Home: home}, reason: "not requested"},
+		{name: "bind on nothing", path: filepath.Join(home, "b.sock"), opts: Options{Home: home, Dial: true, Operation: OperationBind}, reason: "nothing at the path"},
+		{name: "outside a modelled home", path: "/private/tmp/sockdoctor-model/c.sock", opts: Options{Home: home, Dial: true, ModelOutsideHome: true}, reason: "outside the modelled home folder"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			info, err := Inspect(tt.path, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info.Dial.Result != DialSkipped {
+				t.Fatalf("dial result = %q, want skipped", info.Dial.Result)
+			}
+			if !strings.Contains(info.Dial.SkipReason, tt.reason) {
+				t.Errorf("skip reason = %q, want it to contain %q", info.Dial.SkipReason, tt.reason)
+			}
+			data, err := json.Marshal(info.Dial)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(data) != `{"result":"skipped"}` {
+				t.Errorf("dial JSON = %s, want only the result", data)
+			}
+		})
+	}
+}

@@ -53,7 +53,7 @@ func inspectModelled(info *Info, expanded string, opts Options) {
 		classifyInto(info, opts)
 		info.Type = "unknown"
 		info.Modelled = fmt.Sprintf("%s is outside the home folder %s, which models a Mac, so it was not read or dialled on this host", given, opts.Home)
-		info.Dial = Dial{Result: DialSkipped, Error: "the path is outside the modelled home folder"}
+		info.Dial = Dial{Result: DialSkipped, SkipReason: "the path is outside the modelled home folder"}
 		return
 	}
 
@@ -73,9 +73,9 @@ func inspectModelled(info *Info, expanded string, opts Options) {
 	info.Dial = Dial{Result: DialSkipped}
 	switch {
 	case !opts.Dial:
-		info.Dial.Error = skippedNotRequested
+		info.Dial.SkipReason = skippedNotRequested
 	case opts.Operation == OperationBind && !info.Exists:
-		info.Dial.Error = skippedBindMissing
+		info.Dial.SkipReason = skippedBindMissing
 	default:
 		info.Dial = DialPath(res.host, opts.Timeout)
 	}

@@ -81,7 +81,7 @@ const (
 	// DialPathTooLong means the host rejected the path as longer than its
 	// sun_path (EINVAL from Go, or ENAMETOOLONG).
 	DialPathTooLong DialResult = "path-too-long"
-	// DialSkipped means no connect was made; Dial.Error says why.
+	// DialSkipped means no connect was made; Dial.SkipReason says why.
 	DialSkipped DialResult = "skipped"
 
 	// DialBusy is EAGAIN: Linux returns it at once when the listener's
@@ -139,7 +139,12 @@ type Hop struct {
 type Dial struct {
 	Result DialResult `json:"result"`
 	Errno  string     `json:"errno,omitempty"` // symbolic name, such as "ECONNREFUSED"
-	Error  string     `json:"error,omitempty"`
+	// Error is the connect's error text; it is empty for a skipped
+	// connect, whose reason is in SkipReason.
+	Error string `json:"error,omitempty"`
+	// SkipReason says why a skipped connect was not made, such as "not
+	// requested". It is for people, so the JSON report leaves it out.
+	SkipReason string `json:"-"`
 	// ServerType is the server's socket type ("datagram" or "seqpacket")
 	// found by a second connect after a wrong-type result.
 	ServerType string `json:"server_type,omitempty"`
@@ -218,9 +223,9 @@ func Inspect(path string, opts Options) (*Info, error) {
 	info.Dial = Dial{Result: DialSkipped}
 	switch {
 	case !opts.Dial:
-		info.Dial.Error = skippedNotRequested
+		info.Dial.SkipReason = skippedNotRequested
 	case opts.Operation == OperationBind && !info.Exists:
-		info.Dial.Error = skippedBindMissing
+		info.Dial.SkipReason = skippedBindMissing
 	default:
 		info.Dial = DialPath(hostPath(expanded), opts.Timeout)
 	}

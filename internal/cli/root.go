@@ -113,7 +113,10 @@ func NewRootCommand(streams *IO) *cobra.Command {
 reports which App Sandbox rule denies access, the evidence, and the supported
 workaround for the app's distribution channel (Mac App Store or Developer ID).
 
-Everything except the live probes works on Linux, without Apple's tools.`,
+Everything works on Linux as well as on a Mac, without Apple's tools. The
+test connect of check runs wherever sockdoctor runs, outside the app's
+sandbox, so it shows whether a server listens, not whether the app may
+connect.`,
 		Example: `  sockdoctor check --app Build/MyApp.app --socket ~/.docker/run/docker.sock
   sockdoctor lint --format sarif MyApp/MyApp.entitlements
   log show --last 5m --style compact --predicate 'sender == "Sandbox"' | sockdoctor explain
