@@ -28,6 +28,14 @@ func IsDocumentedLink(path string) bool {
 	return ok
 }
 
+// DocumentedLink returns the target of a documented symlink, relative to
+// the home folder, and who documents it, for a path IsDocumentedLink
+// accepts.
+func DocumentedLink(path string) (homeRelative, source string, ok bool) {
+	link, ok := documentedLinks[MacOSPath(path)]
+	return link.target, link.source, ok
+}
+
 // modelOutsideHome reports whether Inspect must model expanded instead of
 // reading it: opts.ModelOutsideHome is set and the path lies outside the
 // home folder, or the path is a documented symlink and this host is not a

@@ -263,15 +263,15 @@ func classify(ev sandboxlog.Event, opts Options) (*socketFacts, string, []string
 
 	var hops []socket.Hop
 	// A library names the path it passed to connect(2), before symlinks.
-	if link, ok := knownSymlinks[resolved]; ok && ev.Errno != 0 {
+	if target, source, ok := socket.DocumentedLink(resolved); ok && ev.Errno != 0 {
 		if home == "" {
 			home = PlaceholderHome
 			facts.placeholderHome = true
 			assumed = append(assumed, "home folder ~, a placeholder because the log names no /Users/NAME folder; pass --home for the real one")
 		}
-		to := home + "/" + link.homeRelative
+		to := home + "/" + target
 		hops = []socket.Hop{{From: resolved, To: to}}
-		assumed = append(assumed, fmt.Sprintf("%s is %s symlink to ~/%s", resolved, link.software, link.homeRelative))
+		assumed = append(assumed, fmt.Sprintf("%s is a symlink to ~/%s, as documented by %s", resolved, target, source))
 		resolved = to
 	}
 
@@ -312,21 +312,6 @@ func classify(ev sandboxlog.Event, opts Options) (*socketFacts, string, []string
 		Dial:     socket.Dial{Result: socket.DialSkipped},
 	}
 	return &facts, home, assumed
-}
-
-// knownSymlink is a socket path that well-known software installs as a
-// symlink into the home folder.
-type knownSymlink struct {
-	software     string
-	homeRelative string
-}
-
-// knownSymlinks maps such paths to their targets. Docker Desktop 4.26 on
-// macOS 14 installs /var/run/docker.sock as a symlink to
-// ~/.docker/run/docker.sock (docker/for-mac issue 7109), so the sandbox
-// checks the home path.
-var knownSymlinks = map[string]knownSymlink{
-	"/private/var/run/docker.sock": {software: "Docker Desktop's", homeRelative: ".docker/run/docker.sock"},
 }
 
 // homeFromPath returns /Users/<name> for a path inside it.

@@ -210,7 +210,7 @@ func TestExplainDiagnoses(t *testing.T) {
 			kind:     report.DenialSocket,
 			sandbox:  checks.SandboxDenied,
 			decider:  "symlink-escapes",
-			findings: []string{"outside-sandbox-reach", "symlink-escapes"},
+			findings: []string{"symlink-escapes"},
 		},
 		{
 			name:     "mysql socket missing",
