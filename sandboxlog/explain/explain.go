@@ -75,6 +75,10 @@ func Explain(g *sandboxlog.Group, opts Options) report.Denial {
 	return d
 }
 
+// standInBundleID is the bundle ID of the modelled app when the log names
+// none. The "invalid" top-level domain keeps it from matching a real app.
+const standInBundleID = "invalid.sockdoctor.unknown-app"
+
 // explainSocket runs the check rules on a Unix socket denial.
 func explainSocket(d *report.Denial, ev sandboxlog.Event, opts Options) {
 	d.Kind = report.DenialSocket
@@ -91,14 +95,23 @@ func explainSocket(d *report.Denial, ev sandboxlog.Event, opts Options) {
 		Home:         home,
 	}
 	diagnosis := checks.Diagnose(in)
+	usedStandIn := false
 
 	// Without the app's entitlements the rules cannot tell whether another
 	// app's or group's container is the app's own. The log settles it: the
 	// sandbox denied the operation, so the container is neither the app's
 	// own nor one of its claimed groups.
 	if opts.Target == nil && diagnosis.Verdict.Sandbox == checks.SandboxUnknown {
+		bundleID := info.bundleID
+		if bundleID == "" {
+			usedStandIn = true
+			// No violation report named the app. Any ID that differs from
+			// the container's settles it, because the denial already proves
+			// the container is not the app's own.
+			bundleID = standInBundleID
+		}
 		in.Target = &entitlements.Target{
-			BundleID:     info.bundleID,
+			BundleID:     bundleID,
 			Entitlements: entitlements.Dict{entitlements.KeyAppSandbox: true},
 		}
 		assumed = append(assumed, "the app neither owns nor claims this container, because the sandbox denied it")
@@ -129,6 +142,28 @@ func explainSocket(d *report.Denial, ev sandboxlog.Event, opts Options) {
 	d.Findings = findings
 	if info.placeholderHome {
 		showPlaceholderHome(d)
+	}
+	if usedStandIn {
+		showStandInBundleID(d)
+	}
+}
+
+// showStandInBundleID writes the stand-in app's bundle ID as "<bundle-id>"
+// in the denial's messages, so no made-up ID reaches the reader.
+func showStandInBundleID(d *report.Denial) {
+	name := func(s string) string { return strings.ReplaceAll(s, standInBundleID, "<bundle-id>") }
+	if d.Verdict != nil {
+		d.Verdict.Summary = name(d.Verdict.Summary)
+	}
+	for i := range d.Findings {
+		f := &d.Findings[i]
+		f.Message = name(f.Message)
+		for j := range f.Evidence {
+			f.Evidence[j] = name(f.Evidence[j])
+		}
+		for j := range f.Workaround {
+			f.Workaround[j] = name(f.Workaround[j])
+		}
 	}
 }
 

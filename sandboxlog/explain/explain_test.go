@@ -324,6 +324,19 @@ func TestExplainOwnContainerFromReport(t *testing.T) {
 	}
 }
 
+func TestExplainOtherContainerWithoutReport(t *testing.T) {
+	d := explainLine(t, "Sandbox: MyApp(1) deny(1) network-outbound /Users/jdoe/Library/Containers/com.foo/Data/s.sock", Options{})
+	if d.Verdict == nil || d.Verdict.Sandbox != checks.SandboxDenied || d.Verdict.Rule != "other-app-container" {
+		t.Fatalf("verdict = %+v, want denied by other-app-container", d.Verdict)
+	}
+	if strings.Contains(d.Verdict.Summary, standInBundleID) {
+		t.Errorf("summary shows the stand-in bundle ID: %s", d.Verdict.Summary)
+	}
+	if !strings.Contains(d.Verdict.Summary, "Containers/<bundle-id>") {
+		t.Errorf("summary does not name the app's container as <bundle-id>: %s", d.Verdict.Summary)
+	}
+}
+
 func TestExplainIgnoresTraversingIdentifier(t *testing.T) {
 	input := "Violation:       deny(1) network-outbound /etc/s.sock\n" +
 		"Process:         Mine [7]\n" +
