@@ -61,7 +61,7 @@ func inspectModelled(info *Info, expanded string, opts Options) {
 		classifyInto(info, opts)
 		info.Type = "unknown"
 		info.Modelled = fmt.Sprintf("%s is outside the home folder %s, which models a Mac, so it was not read or dialled on this host", given, opts.Home)
-		info.Dial = Dial{Result: DialSkipped, SkipReason: "the path is outside the modelled home folder"}
+		info.Dial = Dial{Result: DialSkipped, SkipReason: skippedOutsideHome}
 		return
 	}
 
@@ -74,17 +74,7 @@ func inspectModelled(info *Info, expanded string, opts Options) {
 		info.ResolveError = res.err.Error()
 	}
 	classifyInto(info, opts)
-	readFileStatus(info, res, opts.Operation)
 	info.Modelled = fmt.Sprintf("%s was not read on this host: %s makes it a symlink to ~/%s, so that target in the home folder %s was checked",
 		given, link.source, link.target, opts.Home)
-
-	info.Dial = Dial{Result: DialSkipped}
-	switch {
-	case !opts.Dial:
-		info.Dial.SkipReason = skippedNotRequested
-	case opts.Operation == OperationBind && !info.Exists:
-		info.Dial.SkipReason = skippedBindMissing
-	default:
-		info.Dial = DialPath(res.host, opts.Timeout)
-	}
+	readAndDial(info, res, res.host, opts)
 }

@@ -1,9 +1,11 @@
 package socket
 
 import (
+	"net"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestInspectModelsDockerSymlink(t *testing.T) {
@@ -139,5 +141,67 @@ func TestLookupSpecialSocketFullPath(t *testing.T) {
 		if _, ok := LookupSpecialSocket(p); ok {
 			t.Errorf("LookupSpecialSocket(%q) found a special socket, want none outside %s", p, VarRun)
 		}
+	}
+}
+
+func TestInspectModelledSymlinkLeavingHome(t *testing.T) {
+	home := shortTempDir(t)
+	outside := shortTempDir(t)
+	sock := filepath.Join(outside, "agent.sock")
+	listener := listenStream(t, sock)
+	link := filepath.Join(home, ".agent", "agent.sock")
+	symlink(t, sock, link)
+
+	info, err := Inspect(link, Options{Home: home, Dial: true, ModelOutsideHome: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.ResolvedPath != MacOSPath(sock) {
+		t.Errorf("ResolvedPath = %q, want %q", info.ResolvedPath, MacOSPath(sock))
+	}
+	if info.Dial.Result != DialSkipped {
+		t.Errorf("Dial.Result = %q, want %q: a target outside a modelled home must not be dialled", info.Dial.Result, DialSkipped)
+	}
+	if info.Exists || info.Type != "unknown" {
+		t.Errorf("Exists, Type = %t, %q, want false, unknown: the target outside the home must not be read", info.Exists, info.Type)
+	}
+	if !strings.Contains(info.Modelled, "outside the home folder") {
+		t.Errorf("Modelled = %q, want the reason the target was not read", info.Modelled)
+	}
+	assertNoConnection(t, listener)
+}
+
+func TestInspectModelledDocumentedLinkLeavingHome(t *testing.T) {
+	home := shortTempDir(t)
+	outside := shortTempDir(t)
+	sock := filepath.Join(outside, "docker.sock")
+	listener := listenStream(t, sock)
+	symlink(t, sock, filepath.Join(home, ".docker/run/docker.sock"))
+
+	info, err := Inspect("/var/run/docker.sock", Options{Home: home, Dial: true, ModelOutsideHome: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Dial.Result != DialSkipped {
+		t.Errorf("Dial.Result = %q, want %q: a target outside a modelled home must not be dialled", info.Dial.Result, DialSkipped)
+	}
+	if info.Exists {
+		t.Error("Exists = true, want false: the target outside the home must not be read")
+	}
+	assertNoConnection(t, listener)
+}
+
+// assertNoConnection fails the test when a client connect is waiting on
+// listener. A stream connect succeeds through the backlog without an
+// Accept, so the waiting queue is checked with a short deadline.
+func assertNoConnection(t *testing.T, listener *net.UnixListener) {
+	t.Helper()
+	if err := listener.SetDeadline(time.Now().Add(50 * time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := listener.Accept()
+	if err == nil {
+		conn.Close()
+		t.Error("the listener outside the home received a connection, want none")
 	}
 }

@@ -218,6 +218,23 @@ func Inspect(path string, opts Options) (*Info, error) {
 	}
 	classifyInto(info, opts)
 
+	readAndDial(info, res, hostPath(expanded), opts)
+	return info, nil
+}
+
+// readAndDial reads the file status of the resolved path and, with
+// opts.Dial, makes a test connect to dialPath. A resolved path that has left
+// a modelled home folder through a symlink is modelled instead: it is
+// neither read nor dialled.
+func readAndDial(info *Info, res resolution, dialPath string, opts Options) {
+	if opts.ModelOutsideHome && !Within(res.macPath, opts.Home) {
+		info.Type = "unknown"
+		info.Modelled = fmt.Sprintf("%s resolves to %s, outside the home folder %s, which models a Mac, so it was not read or dialled on this host",
+			info.Path, res.macPath, opts.Home)
+		info.Dial = Dial{Result: DialSkipped, SkipReason: skippedOutsideHome}
+		return
+	}
+
 	readFileStatus(info, res, opts.Operation)
 
 	info.Dial = Dial{Result: DialSkipped}
@@ -227,15 +244,15 @@ func Inspect(path string, opts Options) (*Info, error) {
 	case opts.Operation == OperationBind && !info.Exists:
 		info.Dial.SkipReason = skippedBindMissing
 	default:
-		info.Dial = DialPath(hostPath(expanded), opts.Timeout)
+		info.Dial = DialPath(dialPath, opts.Timeout)
 	}
-	return info, nil
 }
 
 // Reasons for a skipped test connect, shown after "skipped".
 const (
 	skippedNotRequested = "not requested"
 	skippedBindMissing  = "bind: nothing at the path to connect to"
+	skippedOutsideHome  = "the path is outside the modelled home folder"
 )
 
 // classifyInto places info.ResolvedPath relative to the app's containers.
