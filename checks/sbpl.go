@@ -19,9 +19,11 @@ import (
 // The evaluator understands allow and deny rules, the operations
 // network-outbound, network-bind, network* and default, and the filters
 // literal, path-literal, subpath, prefix, regex, path-regex, remote, local,
-// require-any, require-all and require-not. A rule with any other filter is
-// treated as not matching, so the tool never claims an exception allows a
-// path it cannot read.
+// require-any, require-all and require-not. A rule with any other filter,
+// or a regex that Go's regexp package rejects, is treated as not matching,
+// even where the filter sits under require-not, so the tool never claims an
+// exception allows a path it cannot read. NOTE: the same holds for deny
+// rules, so an unreadable deny rule does not block a path either.
 
 // maxSBPLDepth bounds the nesting of parenthesised forms; real exceptions
 // nest three or four levels.
@@ -213,7 +215,8 @@ func ruleAction(form sexpr) (string, bool) {
 }
 
 // ruleCovers reports whether a rule names the operation and its filters
-// match the path. A rule without filters matches every path.
+// match the path. A rule without filters matches every path, and a rule
+// with any filter the evaluator does not understand matches none.
 func ruleCovers(form sexpr, operation, resolved string) bool {
 	namesOperation := false
 	var filters []sexpr
@@ -232,12 +235,16 @@ func ruleCovers(form sexpr, operation, resolved string) bool {
 	if len(filters) == 0 {
 		return true
 	}
+
+	covers := false
 	for _, filter := range filters {
-		if filterMatches(filter, resolved) {
-			return true
+		matched, understood := filterMatches(filter, resolved)
+		if !understood {
+			return false
 		}
+		covers = covers || matched
 	}
-	return false
+	return covers
 }
 
 func operationMatches(name, operation string) bool {
@@ -245,56 +252,78 @@ func operationMatches(name, operation string) bool {
 }
 
 // filterMatches evaluates one filter form against the resolved path.
-func filterMatches(filter sexpr, resolved string) bool {
+// understood is false when the form, or any form inside it, is one the
+// evaluator cannot read. matched is then meaningless, because negating an
+// unknown filter with require-not would otherwise turn it into a match.
+func filterMatches(filter sexpr, resolved string) (matched, understood bool) {
 	if !filter.isList || len(filter.list) == 0 || filter.list[0].isList {
-		return false
+		return false, false
 	}
 	args := filter.list[1:]
 	switch filter.list[0].atom {
 	case "literal", "path-literal":
-		return anyString(args, func(s string) bool { return s == resolved })
+		return anyString(args, func(s string) bool { return s == resolved }), true
 	case "subpath":
-		return anyString(args, func(s string) bool { return socket.Within(resolved, s) })
+		return anyString(args, func(s string) bool { return socket.Within(resolved, s) }), true
 	case "prefix":
-		return anyString(args, func(s string) bool { return strings.HasPrefix(resolved, s) })
+		return anyString(args, func(s string) bool { return strings.HasPrefix(resolved, s) }), true
 	case "regex", "path-regex":
 		for _, arg := range args {
 			if !arg.isRe && !arg.isStr {
 				continue
 			}
 			re, err := regexp.Compile(arg.atom)
-			if err == nil && re.MatchString(resolved) {
-				return true
+			if err != nil {
+				return false, false
+			}
+			if re.MatchString(resolved) {
+				return true, true
 			}
 		}
-		return false
+		return false, true
 	case "remote", "local":
 		// (remote unix-socket (path-literal "/x")): the socket family is a
 		// symbol, the path filters follow.
+		var lists []sexpr
 		for _, arg := range args {
-			if arg.isList && filterMatches(arg, resolved) {
-				return true
+			if arg.isList {
+				lists = append(lists, arg)
 			}
 		}
-		return false
+		return anyFilterMatches(lists, resolved)
 	case "require-any":
-		for _, arg := range args {
-			if filterMatches(arg, resolved) {
-				return true
-			}
-		}
-		return false
+		return anyFilterMatches(args, resolved)
 	case "require-all":
+		all := len(args) > 0
 		for _, arg := range args {
-			if !filterMatches(arg, resolved) {
-				return false
+			m, ok := filterMatches(arg, resolved)
+			if !ok {
+				return false, false
 			}
+			all = all && m
 		}
-		return len(args) > 0
+		return all, true
 	case "require-not":
-		return len(args) == 1 && !filterMatches(args[0], resolved)
+		if len(args) != 1 {
+			return false, false
+		}
+		m, ok := filterMatches(args[0], resolved)
+		return !m && ok, ok
 	}
-	return false
+	return false, false
+}
+
+// anyFilterMatches reports whether any of filters matches, and whether all
+// of them were understood.
+func anyFilterMatches(filters []sexpr, resolved string) (matched, understood bool) {
+	for _, filter := range filters {
+		m, ok := filterMatches(filter, resolved)
+		if !ok {
+			return false, false
+		}
+		matched = matched || m
+	}
+	return matched, true
 }
 
 func anyString(args []sexpr, match func(string) bool) bool {
