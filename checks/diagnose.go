@@ -43,7 +43,9 @@ var spawnedTools = []string{"curl", "ssh", "nc", "ncat", "socat", "git", "docker
 // verdict; the others explain it.
 func diagnose(f *facts) Diagnosis {
 	decider, sandbox := decide(f)
-	if f.containerEngine && (decider.Rule == ruleOutsideSandboxReach.ID || decider.Rule == ruleSymlinkEscapes.ID) {
+	// Reaching another team's engine is a connect problem. For bind the app
+	// creates the socket itself, so running its own containers does not help.
+	if f.containerEngine && f.operation != socket.OperationBind && (decider.Rule == ruleOutsideSandboxReach.ID || decider.Rule == ruleSymlinkEscapes.ID) {
 		decider.Workaround = append(decider.Workaround, workaroundsFor(ownContainersWorkarounds, f.dist)...)
 	}
 
@@ -87,9 +89,13 @@ func decide(f *facts) (*Finding, string) {
 			evidence...)
 		return &fd, SandboxAllowed
 	case action == sbplDeny && sandbox != SandboxDenied:
+		builtIn := "allows"
+		if sandbox == SandboxUnknown {
+			builtIn = "may allow"
+		}
 		fd := ruleSBPLException.NewFinding(f.dist,
-			fmt.Sprintf("denied: an sbpl exception denies %s on %s, which the built-in profile allows (%s)",
-				f.sandboxOperation(), f.resolvedPath(), decider.Rule),
+			fmt.Sprintf("denied: an sbpl exception denies %s on %s, which the built-in profile %s (%s)",
+				f.sandboxOperation(), f.resolvedPath(), builtIn, decider.Rule),
 			evidence...)
 		// The finding decides a denial, so it counts as an error, and the
 		// rule's workarounds, which assume an allowing exception, do not fit.

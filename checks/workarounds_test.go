@@ -225,3 +225,37 @@ func TestDockerSymlinkOffersOwnContainers(t *testing.T) {
 		t.Errorf("workarounds lack the Virtualization framework: %q", decider.Workaround)
 	}
 }
+
+func TestSBPLDenyOverUnknownProfile(t *testing.T) {
+	path := testHome + "/Library/Containers/com.example.Other/Data/s.sock"
+	info := listening(path, socket.LocationOtherAppContainer)
+	info.ContainerID = "com.example.Other"
+	app := sandboxedApp(entitlements.Dict{entitlements.KeySBPL: []any{`(deny network-outbound (literal "` + path + `"))`}})
+	app.BundleID = ""
+
+	d := Diagnose(Input{Target: app, Socket: info, Home: testHome})
+	decider := decidingFinding(t, d)
+	if decider.Rule != "sbpl-exception" {
+		t.Fatalf("deciding rule = %q, want sbpl-exception", decider.Rule)
+	}
+	if !strings.Contains(decider.Message, "may allow (bundle-id-unknown)") {
+		t.Errorf("message %q does not say the built-in profile may allow", decider.Message)
+	}
+	if strings.Contains(decider.Message, "profile allows") {
+		t.Errorf("message %q claims the built-in profile allows the socket", decider.Message)
+	}
+}
+
+func TestContainerEngineBindNoOwnContainers(t *testing.T) {
+	d := Diagnose(Input{
+		Target:       sandboxedApp(nil),
+		Socket:       listening(testHome+"/.docker/run/docker.sock", socket.LocationHome),
+		Operation:    socket.OperationBind,
+		Home:         testHome,
+		Distribution: DistributionMAS,
+	})
+	decider := decidingFinding(t, d)
+	if anyContains(decider.Workaround, "Virtualization framework") {
+		t.Errorf("bind workarounds offer the Virtualization framework: %q", decider.Workaround)
+	}
+}
