@@ -137,14 +137,38 @@ type ExplainMarkdownOptions struct {
 	Users  []UserHome
 }
 
+// redactor returns the function that redacts each value before it is
+// escaped, or nil when opts keep values as they are. It hides every home
+// folder of Users, longest first, any other /Users/NAME home folder and
+// every user name of Users, like RedactHomes.
+func (opts ExplainMarkdownOptions) redactor() func(string) string {
+	if !opts.Redact {
+		return nil
+	}
+	var homes, users []string
+	for _, u := range opts.Users {
+		homes = append(homes, u.Home)
+		if u.User != "" {
+			users = append(users, u.User)
+		}
+	}
+	return func(s string) string {
+		s = RedactHomes(s, homes, "")
+		for _, user := range users {
+			s = Redact(s, "", user)
+		}
+		return s
+	}
+}
+
 // WriteExplainMarkdown writes r as Markdown for a bug ticket or forum post.
 func WriteExplainMarkdown(w io.Writer, r *ExplainReport, opts ExplainMarkdownOptions) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "## sockdoctor explain: %s\n\n", plural(len(r.Denials), "distinct denial"))
+	b := &markdownWriter{redact: opts.redactor()}
+	fmt.Fprintf(b, "## sockdoctor explain: %s\n\n", plural(len(r.Denials), "distinct denial"))
 	if r.Target != nil {
-		markdownTarget(&b, r.Target)
+		markdownTarget(b, r.Target)
 	}
-	if err := writeExplainRedacted(w, b.String(), opts); err != nil {
+	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
 	}
 
@@ -153,37 +177,41 @@ func WriteExplainMarkdown(w io.Writer, r *ExplainReport, opts ExplainMarkdownOpt
 			return err
 		}
 	}
-	footer := fmt.Sprintf("%s\n\n<sub>%s %s, JSON schema %s</sub>\n", InputSummary(len(r.Denials), r.Input), r.Tool.Name, r.Tool.Version, r.SchemaVersion)
-	return writeExplainRedacted(w, footer, opts)
+	b = &markdownWriter{redact: opts.redactor()}
+	fmt.Fprintf(b, "%s\n\n<sub>%s %s, JSON schema %s</sub>\n", b.text(InputSummary(len(r.Denials), r.Input)),
+		b.text(r.Tool.Name), b.text(r.Tool.Version), b.text(r.SchemaVersion))
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // WriteDenialMarkdown writes one denial, numbered n, as a Markdown section.
 func WriteDenialMarkdown(w io.Writer, n int, d *Denial, opts ExplainMarkdownOptions) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "### %d. %s\n\n", n, code(d.Headline()))
-	b.WriteString(fence(d.Raw) + "\n\n")
+	b := &markdownWriter{redact: opts.redactor()}
+	fmt.Fprintf(b, "### %d. %s\n\n", n, b.code(d.Headline()))
+	b.WriteString(fence(b.clean(d.Raw)) + "\n\n")
 	facts := []string{d.Source()}
 	if occ := d.Occurrences(); occ != "" {
 		facts = append(facts, occ)
 	}
-	fmt.Fprintf(&b, "%s\n\n", markdownText(strings.Join(facts, "; ")))
-	markdownList(&b, "Violation report", reportFacts(d))
-	markdownList(&b, "Assumed", d.Assumed)
+	fmt.Fprintf(b, "%s\n\n", b.text(strings.Join(facts, "; ")))
+	markdownList(b, "Violation report", reportFacts(d))
+	markdownList(b, "Assumed", d.Assumed)
 	if d.Meaning != "" {
-		fmt.Fprintf(&b, "%s\n\n", markdownText(d.Meaning))
+		fmt.Fprintf(b, "%s\n\n", b.text(d.Meaning))
 	}
 
 	if d.Verdict != nil {
 		rule := "no deciding rule"
 		if d.Verdict.Rule != "" {
-			rule = code(d.Verdict.Rule)
+			rule = b.code(d.Verdict.Rule)
 		}
-		fmt.Fprintf(&b, "**Sandbox: %s** (%s)\n\n> %s\n\n", d.Verdict.Sandbox, rule, markdownText(d.Verdict.Summary))
+		fmt.Fprintf(b, "**Sandbox: %s** (%s)\n\n> %s\n\n", d.Verdict.Sandbox, rule, b.text(d.Verdict.Summary))
 	}
 	if d.Verdict != nil || len(d.Findings) > 0 {
-		markdownFindings(&b, d.Findings, "####")
+		markdownFindings(b, d.Findings, "####")
 	}
-	return writeExplainRedacted(w, b.String(), opts)
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // fence puts s in a fenced code block whose fence is longer than any run of
@@ -192,16 +220,6 @@ func fence(s string) string {
 	s = Printable(s)
 	marker := strings.Repeat("`", max(3, longestBacktickRun(s)+1))
 	return marker + "\n" + s + "\n" + marker
-}
-
-func writeExplainRedacted(w io.Writer, s string, opts ExplainMarkdownOptions) error {
-	if opts.Redact {
-		for _, u := range opts.Users {
-			s = Redact(s, u.Home, u.User)
-		}
-	}
-	_, err := io.WriteString(w, s)
-	return err
 }
 
 // ExplainSARIFResults returns a SARIF result, without a location, for each
@@ -225,10 +243,11 @@ func WriteTargetText(w io.Writer, tg *Target, opts TextOptions) error {
 	return tw.err
 }
 
-// WriteTargetMarkdown writes the app table of a Markdown report.
-func WriteTargetMarkdown(w io.Writer, tg *Target) error {
-	var b strings.Builder
-	markdownTarget(&b, tg)
+// WriteTargetMarkdown writes the app table of a Markdown report, redacted
+// as opts ask.
+func WriteTargetMarkdown(w io.Writer, tg *Target, opts ExplainMarkdownOptions) error {
+	b := &markdownWriter{redact: opts.redactor()}
+	markdownTarget(b, tg)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

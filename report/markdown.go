@@ -11,40 +11,78 @@ import (
 
 // MarkdownOptions adjust the Markdown output.
 type MarkdownOptions struct {
-	// Redact replaces Home with "~" and User with "user" everywhere in the
-	// output, for reports pasted into public tickets.
+	// Redact replaces Home, each of Homes and any other /Users/NAME home
+	// folder with "~", and User with "user", for reports pasted into public
+	// tickets.
 	Redact bool
 	Home   string
+	Homes  []string
 	User   string
+}
+
+// redactor returns the function that redacts each value before it is
+// escaped, or nil when opts keep values as they are.
+func (opts MarkdownOptions) redactor() func(string) string {
+	if !opts.Redact {
+		return nil
+	}
+	homes := append([]string{opts.Home}, opts.Homes...)
+	return func(s string) string { return RedactHomes(s, homes, opts.User) }
+}
+
+// markdownWriter builds Markdown. It redacts each value before escaping
+// it, so a "~" put in by redaction is escaped like any other and the
+// escaped form of a name cannot slip past redaction.
+type markdownWriter struct {
+	strings.Builder
+	redact func(string) string // nil keeps values as they are
+}
+
+func (m *markdownWriter) clean(s string) string {
+	if m.redact == nil {
+		return s
+	}
+	return m.redact(s)
+}
+
+// text redacts s and escapes it for Markdown text (markdownText).
+func (m *markdownWriter) text(s string) string {
+	return markdownText(m.clean(s))
+}
+
+// code redacts s and puts it in a code span (code).
+func (m *markdownWriter) code(s string) string {
+	return code(m.clean(s))
 }
 
 // WriteMarkdown writes r as a Markdown section for a bug ticket or forum post.
 func WriteMarkdown(w io.Writer, r *Report, opts MarkdownOptions) error {
-	var b strings.Builder
+	b := &markdownWriter{redact: opts.redactor()}
 	if r.Preset != nil {
-		fmt.Fprintf(&b, "## sockdoctor: preset %s (%s)\n\n%s\n\n", r.Preset.Name, r.Preset.Software, r.Preset.Note)
+		fmt.Fprintf(b, "## sockdoctor: preset %s (%s)\n\n%s\n\n", b.text(r.Preset.Name), b.text(r.Preset.Software), b.text(r.Preset.Note))
 	}
-	markdownVerdict(&b, r.Verdict)
+	markdownVerdict(b, r.Verdict)
 	if r.Target != nil {
-		markdownTarget(&b, r.Target)
+		markdownTarget(b, r.Target)
 	}
 
 	if len(r.Candidates) == 0 {
-		markdownSocket(&b, r.Socket)
-		markdownFindings(&b, r.Findings, "###")
+		markdownSocket(b, r.Socket)
+		markdownFindings(b, r.Findings, "###")
 	} else {
-		fmt.Fprintf(&b, "### Candidate %d of %d, %s\n\n", r.chosenCandidate()+1, len(r.Candidates), markdownText(r.choiceReason()))
-		markdownSocket(&b, r.Socket)
-		markdownFindings(&b, r.Findings, "####")
-		markdownOtherCandidates(&b, r)
+		fmt.Fprintf(b, "### Candidate %d of %d, %s\n\n", r.chosenCandidate()+1, len(r.Candidates), b.text(r.choiceReason()))
+		markdownSocket(b, r.Socket)
+		markdownFindings(b, r.Findings, "####")
+		markdownOtherCandidates(b, r)
 	}
-	fmt.Fprintf(&b, "<sub>%s %s, JSON schema %s</sub>\n", r.Tool.Name, r.Tool.Version, r.SchemaVersion)
-	return writeRedacted(w, b.String(), opts)
+	fmt.Fprintf(b, "<sub>%s %s, JSON schema %s</sub>\n", b.text(r.Tool.Name), b.text(r.Tool.Version), b.text(r.SchemaVersion))
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // markdownOtherCandidates writes a table row per candidate the report is
 // not about.
-func markdownOtherCandidates(b *strings.Builder, r *Report) {
+func markdownOtherCandidates(b *markdownWriter, r *Report) {
 	if len(r.Candidates) < 2 {
 		return
 	}
@@ -55,7 +93,7 @@ func markdownOtherCandidates(b *strings.Builder, r *Report) {
 			continue
 		}
 		fmt.Fprintf(b, "| %d of %d | %s | %s (%s) | %s |\n", i+1, len(r.Candidates),
-			cell(code(candidatePath(c))), markdownText(c.Verdict.Sandbox), cell(code(c.Verdict.Rule)), candidateFileState(c))
+			cell(b.code(candidatePath(c))), b.text(c.Verdict.Sandbox), cell(b.code(c.Verdict.Rule)), candidateFileState(c))
 	}
 	b.WriteString("\n")
 }
@@ -63,43 +101,36 @@ func markdownOtherCandidates(b *strings.Builder, r *Report) {
 // WriteFindingsMarkdown writes one finding list the way WriteMarkdown does,
 // with headingLevel ("###") for each finding.
 func WriteFindingsMarkdown(w io.Writer, findings []checks.Finding, headingLevel string, opts MarkdownOptions) error {
-	var b strings.Builder
-	markdownFindings(&b, findings, headingLevel)
-	return writeRedacted(w, b.String(), opts)
-}
-
-func writeRedacted(w io.Writer, s string, opts MarkdownOptions) error {
-	if opts.Redact {
-		s = Redact(s, opts.Home, opts.User)
-	}
-	_, err := io.WriteString(w, s)
+	b := &markdownWriter{redact: opts.redactor()}
+	markdownFindings(b, findings, headingLevel)
+	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func markdownVerdict(b *strings.Builder, v checks.Verdict) {
+func markdownVerdict(b *markdownWriter, v checks.Verdict) {
 	rule := "no deciding rule"
 	if v.Rule != "" {
-		rule = code(v.Rule)
+		rule = b.code(v.Rule)
 	}
 	fmt.Fprintf(b, "## sockdoctor: %s (%s)\n\n", v.Sandbox, rule)
-	fmt.Fprintf(b, "> %s\n\n", markdownText(v.Summary))
+	fmt.Fprintf(b, "> %s\n\n", b.text(v.Summary))
 }
 
-func markdownTarget(b *strings.Builder, tg *Target) {
+func markdownTarget(b *markdownWriter, tg *Target) {
 	b.WriteString("| | |\n|---|---|\n")
-	fmt.Fprintf(b, "| App | %s |\n", cell(code(tg.Path)))
-	fmt.Fprintf(b, "| Identity | %s |\n", cell(markdownIdentity(tg)))
-	fmt.Fprintf(b, "| Sandbox | %s |\n\n", cell(markdownSandbox(tg)))
+	fmt.Fprintf(b, "| App | %s |\n", cell(b.code(tg.Path)))
+	fmt.Fprintf(b, "| Identity | %s |\n", cell(markdownIdentity(b, tg)))
+	fmt.Fprintf(b, "| Sandbox | %s |\n\n", cell(markdownSandbox(b, tg)))
 }
 
-func markdownSocket(b *strings.Builder, info *socket.Info) {
+func markdownSocket(b *markdownWriter, info *socket.Info) {
 	if info == nil {
 		return
 	}
 	b.WriteString("| Socket | |\n|---|---|\n")
-	fmt.Fprintf(b, "| Path | %s |\n", cell(code(info.Path)))
+	fmt.Fprintf(b, "| Path | %s |\n", cell(b.code(info.Path)))
 	for _, line := range socketFacts(info) {
-		fmt.Fprintf(b, "| | %s |\n", cell(markdownText(line)))
+		fmt.Fprintf(b, "| | %s |\n", cell(b.text(line)))
 	}
 	b.WriteString("\n")
 	if note := dialNote(info.Dial.Result); note != "" {
@@ -107,53 +138,53 @@ func markdownSocket(b *strings.Builder, info *socket.Info) {
 	}
 }
 
-func markdownFindings(b *strings.Builder, findings []checks.Finding, heading string) {
+func markdownFindings(b *markdownWriter, findings []checks.Finding, heading string) {
 	if len(findings) == 0 {
 		b.WriteString("No findings.\n\n")
 		return
 	}
 	for _, f := range findings {
-		fmt.Fprintf(b, "%s %s %s: %s\n\n", heading, f.Severity, code(f.Rule), markdownText(f.Title))
-		fmt.Fprintf(b, "%s\n\n", markdownText(f.Message))
+		fmt.Fprintf(b, "%s %s %s: %s\n\n", heading, f.Severity, b.code(f.Rule), b.text(f.Title))
+		fmt.Fprintf(b, "%s\n\n", b.text(f.Message))
 		markdownList(b, "Evidence", f.Evidence)
 		markdownList(b, "Workaround", f.Workaround)
 		markdownList(b, "References", f.References)
 	}
 }
 
-func markdownList(b *strings.Builder, heading string, items []string) {
+func markdownList(b *markdownWriter, heading string, items []string) {
 	if len(items) == 0 {
 		return
 	}
 	fmt.Fprintf(b, "**%s**\n\n", heading)
 	for _, item := range items {
-		fmt.Fprintf(b, "- %s\n", markdownText(item))
+		fmt.Fprintf(b, "- %s\n", b.text(item))
 	}
 	b.WriteString("\n")
 }
 
 // markdownIdentity is targetFacts with the bundle ID and team ID, which
 // come from the app, in code spans.
-func markdownIdentity(tg *Target) string {
+func markdownIdentity(b *markdownWriter, tg *Target) string {
 	var facts []string
 	if tg.BundleID != "" {
-		facts = append(facts, "bundle ID "+code(tg.BundleID))
+		facts = append(facts, "bundle ID "+b.code(tg.BundleID))
 	}
 	if tg.TeamID != "" {
-		facts = append(facts, "team "+code(tg.TeamID))
+		facts = append(facts, "team "+b.code(tg.TeamID))
 	}
-	facts = append(facts, "signature "+markdownText(signatureText(tg)), "distribution "+markdownText(tg.Distribution))
+	facts = append(facts, "signature "+b.text(signatureText(tg)), "distribution "+b.text(tg.Distribution))
 	return strings.Join(facts, ", ")
 }
 
 // markdownSandbox is sandboxFacts with each app group in a code span.
-func markdownSandbox(tg *Target) string {
+func markdownSandbox(b *markdownWriter, tg *Target) string {
 	if !tg.Sandboxed || len(tg.AppGroups) == 0 {
-		return markdownText(sandboxFacts(tg))
+		return b.text(sandboxFacts(tg))
 	}
 	groups := make([]string, len(tg.AppGroups))
 	for i, g := range tg.AppGroups {
-		groups[i] = code(g)
+		groups[i] = b.code(g)
 	}
 	return "sandboxed, app groups " + strings.Join(groups, ", ")
 }
@@ -196,7 +227,8 @@ func cell(markdown string) string {
 }
 
 // markdownEscaper escapes the characters that would start HTML, an entity,
-// a code span, a backslash escape, emphasis or a link in Markdown text.
+// a code span, a backslash escape, emphasis, strikethrough or a link in
+// Markdown text.
 var markdownEscaper = strings.NewReplacer(
 	"&", "&amp;",
 	"<", "&lt;",
@@ -207,6 +239,7 @@ var markdownEscaper = strings.NewReplacer(
 	"_", "\\_",
 	"[", "\\[",
 	"]", "\\]",
+	"~", "\\~",
 )
 
 // markdownText escapes s for Markdown text outside code spans. Control

@@ -106,21 +106,26 @@ func TestPrintableEscapesBidi(t *testing.T) {
 
 func TestMarkdownTextEscapesEmphasisAndLinks(t *testing.T) {
 	got := markdownText("~/my*dir*/[x](http:evil)_a_.sock")
-	want := `~/my\*dir\*/\[x\](http:evil)\_a\_.sock`
+	want := `\~/my\*dir\*/\[x\](http:evil)\_a\_.sock`
 	if got != want {
 		t.Errorf("markdownText = %q, want %q", got, want)
 	}
 }
 
 func TestRedactFindsEscapedHome(t *testing.T) {
+	// "_" is escaped in Markdown text, so a home folder or user name that
+	// contains one must be redacted before it is escaped.
 	home, user := "/Users/j_doe", "j_doe"
-	text := markdownText("socket in /Users/j_doe/.docker/run owned by j_doe")
-
-	got := Redact(text, home, user)
-	if strings.Contains(got, "doe") {
-		t.Errorf("Redact left the escaped home or user name in %q", got)
+	f := checks.Finding{Rule: "x", Title: "socket in " + home + "/.docker/run owned by " + user, Message: "in " + home}
+	var buf bytes.Buffer
+	if err := WriteFindingsMarkdown(&buf, []checks.Finding{f}, "###", MarkdownOptions{Redact: true, Home: home, User: user}); err != nil {
+		t.Fatal(err)
 	}
-	if want := `socket in ~/.docker/run owned by user`; got != want {
-		t.Errorf("Redact = %q, want %q", got, want)
+	got := buf.String()
+	if strings.Contains(got, "doe") {
+		t.Errorf("redacted Markdown contains the home folder or user name: %q", got)
+	}
+	if want := `socket in \~/.docker/run owned by user`; !strings.Contains(got, want) {
+		t.Errorf("redacted Markdown = %q, want it to contain %q", got, want)
 	}
 }

@@ -14,7 +14,12 @@ import (
 // "al" leaves "also" alone.
 //
 // Markdown text escapes characters such as "_" and "*", so the escaped
-// forms of the home folder and the user name are replaced as well.
+// forms of the home folder and the user name are replaced as well, for
+// callers that redact Markdown after rendering it.
+//
+// NOTE: redacting rendered Markdown puts an unescaped "~" in Markdown text,
+// and GitHub turns two of them into strikethrough. Pass the home folders in
+// MarkdownOptions instead, which redacts each value before it is escaped.
 func Redact(s, home, user string) string {
 	if home = strings.TrimSuffix(filepath.Clean(home), "/"); home != "" && home != "." && home != "/" {
 		for _, h := range homeForms(home) {

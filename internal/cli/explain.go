@@ -401,7 +401,7 @@ func (r *explainRun) writeFollowHeader() error {
 	case "text":
 		return report.WriteTargetText(r.streams.Out, rep.Target, report.TextOptions{Color: r.opts.output.useColor(r.streams)})
 	case "markdown":
-		return report.WriteTargetMarkdown(r.streams.Out, rep.Target)
+		return report.WriteTargetMarkdown(r.streams.Out, rep.Target, r.markdownOptions())
 	}
 	return nil
 }
