@@ -191,13 +191,13 @@ func markdownSandbox(b *markdownWriter, tg *Target) string {
 
 // code wraps s in a code span whose backtick fence is longer than any run
 // of backticks inside s, as CommonMark requires. Control characters, line
-// breaks and format characters in s are escaped with escapeText, and HTML
+// breaks and format characters in s are escaped with Printable, and HTML
 // inside a code span is shown as text.
 func code(s string) string {
 	if s == "" {
 		return ""
 	}
-	s = escapeText(s)
+	s = Printable(s)
 	fence := strings.Repeat("`", longestBacktickRun(s)+1)
 	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
 		return fence + " " + s + " " + fence
@@ -244,8 +244,8 @@ var markdownEscaper = strings.NewReplacer(
 
 // markdownText escapes s for Markdown text outside code spans. Control
 // characters, line breaks and format characters become escapes
-// (escapeText), so a value cannot end a list item, forge a line or reorder
+// (Printable), so a value cannot end a list item, forge a line or reorder
 // one, HTML shows as text, and a path cannot turn into emphasis or a link.
 func markdownText(s string) string {
-	return markdownEscaper.Replace(escapeText(s))
+	return markdownEscaper.Replace(Printable(s))
 }

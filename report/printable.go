@@ -7,15 +7,17 @@ import (
 	"unicode/utf8"
 )
 
-// escapeText replaces invalid UTF-8 with U+FFFD and escapes every control
-// character except tab as \xNN and every format character (Unicode category
-// Cf) as \uNNNN. Format characters include the bidi embedding, override and
-// isolate controls U+202A–U+202E and U+2066–U+2069, which can visually
-// reorder a terminal line or a rendered Markdown line, so a path or log line
-// could hide what follows it.
+// Printable returns s made safe to print on a terminal or in Markdown, so
+// text from a log, a path or an entitlement value cannot move the cursor,
+// clear the screen or reorder the line. It replaces invalid UTF-8 with
+// U+FFFD, escapes every control character except tab as \xNN and escapes
+// every format character (Unicode category Cf) as \uNNNN. Format characters
+// include the bidi embedding, override and isolate controls U+202A–U+202E
+// and U+2066–U+2069, which can visually reorder a terminal line or a
+// rendered Markdown line, so a path or log line could hide what follows it.
 //
-// Every text and Markdown writer uses it, through Printable.
-func escapeText(s string) string {
+// Every text and Markdown writer uses it.
+func Printable(s string) string {
 	if !needsEscape(s) {
 		return s
 	}
@@ -42,11 +44,4 @@ func needsEscape(s string) bool {
 		}
 	}
 	return false
-}
-
-// Printable returns s made safe to print on a terminal or in Markdown: text
-// from a log, a path or an entitlement value cannot move the cursor, clear
-// the screen or reorder the line. See escapeText for the rules.
-func Printable(s string) string {
-	return escapeText(s)
 }

@@ -72,8 +72,8 @@ func TestEscapeText(t *testing.T) {
 		"nel\u0085":        `nel\x85`,
 	}
 	for in, want := range tests {
-		if got := escapeText(in); got != want {
-			t.Errorf("escapeText(%q) = %q, want %q", in, got, want)
+		if got := Printable(in); got != want {
+			t.Errorf("Printable(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -41,7 +41,7 @@ type palette struct {
 }
 
 // style is one colour of a palette. It escapes the text it colours with
-// escapeText, because the text may quote paths and log lines.
+// Printable, because the text may quote paths and log lines.
 type style struct {
 	color *color.Color
 }
@@ -51,11 +51,11 @@ type style struct {
 type styled string
 
 func (s style) Sprint(a ...any) styled {
-	return styled(s.color.Sprint(escapeText(fmt.Sprint(a...))))
+	return styled(s.color.Sprint(Printable(fmt.Sprint(a...))))
 }
 
 func (s style) Sprintf(format string, a ...any) styled {
-	return styled(s.color.Sprint(escapeText(fmt.Sprintf(format, a...))))
+	return styled(s.color.Sprint(Printable(fmt.Sprintf(format, a...))))
 }
 
 func newPalette(enabled bool) palette {
@@ -147,7 +147,7 @@ type textWriter struct {
 }
 
 // printf formats like fmt.Fprintf. Every string argument except styled
-// text is escaped with escapeText, so no path, log text or entitlement
+// text is escaped with Printable, so no path, log text or entitlement
 // value reaches the terminal as a control character, a line break or a
 // bidi control.
 func (t *textWriter) printf(format string, args ...any) {
@@ -157,7 +157,7 @@ func (t *textWriter) printf(format string, args ...any) {
 }
 
 // Fprintf formats like fmt.Fprintf, but escapes every string, error and
-// fmt.Stringer argument with escapeText. Use it for terminal output that
+// fmt.Stringer argument with Printable. Use it for terminal output that
 // quotes values from outside: paths, log text, entitlement values.
 func Fprintf(w io.Writer, format string, args ...any) (int, error) {
 	escaped := make([]any, len(args))
@@ -172,14 +172,14 @@ func printableArg(arg any) any {
 	case styled:
 		return string(v)
 	case string:
-		return escapeText(v)
+		return Printable(v)
 	case error:
-		return escapeText(v.Error())
+		return Printable(v.Error())
 	case fmt.Stringer:
-		return escapeText(v.String())
+		return Printable(v.String())
 	}
 	if v := reflect.ValueOf(arg); v.Kind() == reflect.String {
-		return escapeText(v.String())
+		return Printable(v.String())
 	}
 	return arg
 }
