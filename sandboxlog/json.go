@@ -215,9 +215,10 @@ func (a *jsonAssembler) dropRecord() {
 }
 
 // parseRecord reads the event of one JSON record. Its eventMessage contains
-// a kernel line, a library message or a whole violation report. Process, pid
-// and timestamp come from the message, or from the record where the message
-// names no process. The kind is lineUnknown for invalid JSON.
+// a kernel line, a library message or a whole violation report. Process and
+// pid come from the message, or from the record where the message names no
+// process. The timestamp comes from the record, or from the message where
+// the record has none. The kind is lineUnknown for invalid JSON.
 func parseRecord(data []byte, format Format) (Event, lineKind) {
 	var rec logRecord
 	if err := json.Unmarshal(data, &rec); err != nil {
@@ -228,7 +229,9 @@ func parseRecord(data []byte, format Format) (Event, lineKind) {
 		return Event{}, lineOther
 	}
 	ev.Format = format
-	ev.Time = rec.Timestamp
+	if rec.Timestamp != "" {
+		ev.Time = rec.Timestamp
+	}
 	ev.Raw = rec.EventMessage
 	if ev.Process == "" && rec.ProcessImagePath != "" {
 		ev.Process = path.Base(rec.ProcessImagePath)

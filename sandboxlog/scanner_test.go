@@ -701,3 +701,15 @@ func TestScannerNestedObjectLineContinuesRecord(t *testing.T) {
 		t.Errorf("Unknown = %d, want 0", stats.Unknown)
 	}
 }
+
+func TestScannerJSONKeepsMessageTime(t *testing.T) {
+	// A record without a timestamp keeps the time its message was logged
+	// with, such as a whole log line pasted as the eventMessage.
+	input := `{"eventMessage":"2026-10-01 11:26:44.249 E  kernel[0:d31a6f5] (Sandbox) Sandbox: curl(22299) deny(1) network-outbound \/private\/tmp\/s.sock","processID":0}
+`
+	events, _ := scanAll(t, input)
+	if len(events) != 1 {
+		t.Fatalf("got %d events, want 1: %+v", len(events), events)
+	}
+	checkEvent(t, events[0], want{process: "curl", pid: 22299, operation: "network-outbound", target: "/private/tmp/s.sock", time: "2026-10-01 11:26:44.249", format: FormatNDJSON})
+}
