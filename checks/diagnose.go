@@ -326,15 +326,22 @@ func (f *facts) childFinding() (Finding, bool) {
 // symlink it dials the target, not the given path.
 func pathFindings(f *facts) []Finding {
 	given, resolved := f.pathLengths()
-	if given <= socket.MaxPathBytes {
+	macGiven, macPath := f.givenBytesOnMac()
+	if macGiven <= socket.MaxPathBytes {
 		return nil
 	}
-	return []Finding{rulePathTooLong.NewFinding(f.dist,
-		fmt.Sprintf("the socket path the app passes to %s is %d bytes, but sun_path holds at most %d bytes plus the terminating NUL, so it is %d bytes too long",
-			f.operation, given, socket.MaxPathBytes, given-socket.MaxPathBytes),
+	evidence := []string{
 		fmt.Sprintf("given path: %d bytes", given),
 		fmt.Sprintf("resolved path: %d bytes", resolved),
-		fmt.Sprintf("budget: %d bytes", socket.MaxPathBytes))}
+	}
+	if macPath != "" {
+		evidence = append(evidence, macPathEvidence(f, macPath))
+	}
+	evidence = append(evidence, fmt.Sprintf("budget: %d bytes", socket.MaxPathBytes))
+	return []Finding{rulePathTooLong.NewFinding(f.dist,
+		fmt.Sprintf("the socket path the app passes to %s is %d bytes, but sun_path holds at most %d bytes plus the terminating NUL, so it is %d bytes too long",
+			f.operation, macGiven, socket.MaxPathBytes, macGiven-socket.MaxPathBytes),
+		evidence...)}
 }
 
 // pathLengths returns the length in bytes of the path as given, after ~
@@ -350,6 +357,39 @@ func (f *facts) pathLengths() (given, resolved int) {
 		resolved = len(f.resolvedPath())
 	}
 	return given, resolved
+}
+
+// givenBytesOnMac returns the length of the given path as the app would
+// pass it on a Mac, and that path when it differs from the one on this
+// host (see pathOnMac). Otherwise macPath is "" and the length is the given
+// path's.
+func (f *facts) givenBytesOnMac() (bytes int, macPath string) {
+	given, _ := f.pathLengths()
+	macPath, ok := f.pathOnMac(f.path)
+	if !ok {
+		return given, ""
+	}
+	return len(macPath), macPath
+}
+
+// pathOnMac maps a path inside a modelled home, such as /tmp/ci/home on
+// Linux, to the Mac by replacing the home with /Users/<base name>. It
+// reports false for a real home and for a path outside the home.
+func (f *facts) pathOnMac(hostPath string) (string, bool) {
+	if !f.modelledHome || f.home == "" {
+		return "", false
+	}
+	absolute := socket.MacOSPath(hostPath)
+	if absolute == f.home || !socket.Within(absolute, f.home) {
+		return "", false
+	}
+	return "/Users/" + path.Base(f.home) + strings.TrimPrefix(absolute, f.home), true
+}
+
+// macPathEvidence states how a path in a modelled home was measured.
+func macPathEvidence(f *facts, macPath string) string {
+	return fmt.Sprintf("path on the Mac: %d bytes, measured as %s because the home folder %s stands in for /Users/%s",
+		len(macPath), macPath, f.home, path.Base(f.home))
 }
 
 // stateFindings reports what stat and the test connect saw.
@@ -606,7 +646,16 @@ func (f *facts) socketEvidence() []string {
 	if r := f.resolvedPath(); r != f.path {
 		ev = append(ev, "resolved path: "+r)
 	}
-	if given, resolved := f.pathLengths(); given <= socket.MaxPathBytes && resolved > socket.MaxPathBytes {
+	rawGiven, resolved := f.pathLengths()
+	given, macPath := f.givenBytesOnMac()
+	if macResolved, ok := f.pathOnMac(f.resolvedPath()); ok {
+		resolved = len(macResolved)
+	}
+	if macPath != "" && rawGiven > socket.MaxPathBytes && given <= socket.MaxPathBytes {
+		// Without this line a reader would wonder why a long CI path is fine.
+		ev = append(ev, fmt.Sprintf("given path on this host: %d bytes", rawGiven), macPathEvidence(f, macPath))
+	}
+	if given <= socket.MaxPathBytes && resolved > socket.MaxPathBytes {
 		ev = append(ev, fmt.Sprintf("resolved path: %d bytes, over the %d of sun_path, which is fine because connect and bind take the %d-byte given path",
 			resolved, socket.MaxPathBytes, given))
 	}

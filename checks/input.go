@@ -31,6 +31,11 @@ type Input struct {
 	// against it and checks whether the path as given, before symlinks,
 	// lies in a reachable place.
 	Home string
+	// ModelledHome means Home is not the account's own home folder but
+	// stands in for a Mac's (tests and CI on Linux). A path inside it is
+	// then measured against sun_path as it would read on the Mac, under
+	// /Users/<base name of Home>.
+	ModelledHome bool
 }
 
 // Diagnose decides whether the App Sandbox lets the app perform the
@@ -51,11 +56,12 @@ func Diagnose(in Input) Diagnosis {
 // newFacts flattens an Input for the rules.
 func newFacts(in Input) facts {
 	f := facts{
-		operation: in.Operation,
-		process:   in.Process,
-		assumed:   in.Assumed,
-		home:      in.Home,
-		dist:      in.Distribution,
+		operation:    in.Operation,
+		process:      in.Process,
+		assumed:      in.Assumed,
+		home:         in.Home,
+		modelledHome: in.ModelledHome,
+		dist:         in.Distribution,
 	}
 	if f.operation == "" {
 		f.operation = socket.OperationConnect

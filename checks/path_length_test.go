@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -69,4 +70,46 @@ func findingByRule(t *testing.T, findings []Finding, id string) Finding {
 	}
 	t.Fatalf("no %s finding in %v", id, findingRules(findings))
 	return Finding{}
+}
+
+func TestPathTooLongModelledHome(t *testing.T) {
+	ciHome := "/tmp/" + strings.Repeat("c", 40) + "/home"
+	data := "/Library/Containers/" + testBundle + "/Data/"
+	tests := []struct {
+		name      string
+		modelled  bool
+		rawBytes  int
+		long      bool
+		macLength string // expected evidence for the path on the Mac
+	}{
+		// On the Mac the path is 124 - len(ciHome) + len("/Users/home") bytes.
+		{name: "modelled home fits on the Mac", modelled: true, rawBytes: 124, macLength: "path on the Mac: 85 bytes"},
+		{name: "real home measured raw", modelled: false, rawBytes: 124, long: true},
+		{name: "modelled home too long on the Mac", modelled: true, rawBytes: 160, long: true, macLength: "path on the Mac: 121 bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			given := lengthOf(t, ciHome+data, tt.rawBytes)
+			info := listening(given, socket.LocationOwnContainer)
+			d := Diagnose(Input{Target: sandboxedApp(nil), Socket: info, Home: ciHome, ModelledHome: tt.modelled})
+
+			if got := slices.Contains(findingRules(d.Findings), "path-too-long"); got != tt.long {
+				t.Errorf("path-too-long raised = %t, want %t for a %d-byte path in %s", got, tt.long, tt.rawBytes, ciHome)
+			}
+			if tt.macLength == "" {
+				return
+			}
+			var evidence []string
+			for _, f := range d.Findings {
+				evidence = append(evidence, f.Evidence...)
+			}
+			if !slices.ContainsFunc(evidence, func(e string) bool { return strings.HasPrefix(e, tt.macLength) }) {
+				t.Errorf("evidence %q lacks %q", evidence, tt.macLength)
+			}
+			rawLine := fmt.Sprintf("%d bytes", tt.rawBytes)
+			if !slices.ContainsFunc(evidence, func(e string) bool { return strings.HasPrefix(e, "given path") && strings.HasSuffix(e, rawLine) }) {
+				t.Errorf("evidence %q lacks the raw %s given path", evidence, rawLine)
+			}
+		})
+	}
 }

@@ -341,6 +341,7 @@ func diagnoseSocket(target *entitlements.Target, path string, preset *socket.Pre
 		Distribution: dist,
 		Assumed:      assumed,
 		Home:         opts.Home,
+		ModelledHome: opts.modelledHome,
 	})
 
 	findings := append(d.Findings, withoutRules(static, d.Findings)...)
