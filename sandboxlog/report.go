@@ -104,6 +104,11 @@ func (st *reportState) applyReportLine(ev *Event, line []byte) bool {
 		ev.Identifier = string(value)
 	case "Responsible":
 		ev.Responsible = string(value)
+	case "Date/Time":
+		// The log line's own time, when there is one, is kept.
+		if ev.Time == "" {
+			ev.Time = string(value)
+		}
 	}
 	return true
 }

@@ -703,13 +703,19 @@ func TestScannerNestedObjectLineContinuesRecord(t *testing.T) {
 }
 
 func TestScannerJSONKeepsMessageTime(t *testing.T) {
-	// A record without a timestamp keeps the time its message was logged
-	// with, such as a whole log line pasted as the eventMessage.
-	input := `{"eventMessage":"2026-10-01 11:26:44.249 E  kernel[0:d31a6f5] (Sandbox) Sandbox: curl(22299) deny(1) network-outbound \/private\/tmp\/s.sock","processID":0}
+	// A record without a timestamp keeps the time its message carries: the
+	// Date/Time field of a violation report.
+	input := `{"eventMessage":"Sandbox: curl(22299) deny(1) network-outbound \/private\/tmp\/s.sock\nViolation:       deny(1) network-outbound \/private\/tmp\/s.sock\nProcess:         curl [22299]\nDate\/Time:       2026-10-01 11:26:44.249 -0700\n","processID":0}
+{"eventMessage":"Sandbox: curl(22299) deny(1) network-outbound \/private\/tmp\/t.sock\nViolation:       deny(1) network-outbound \/private\/tmp\/t.sock\nDate\/Time:       2026-10-01 11:26:44.249 -0700\n","processID":0,"timestamp":"2026-10-01 11:26:45.000000-0700"}
 `
 	events, _ := scanAll(t, input)
-	if len(events) != 1 {
-		t.Fatalf("got %d events, want 1: %+v", len(events), events)
+	if len(events) != 2 {
+		t.Fatalf("got %d events, want 2: %+v", len(events), events)
 	}
-	checkEvent(t, events[0], want{process: "curl", pid: 22299, operation: "network-outbound", target: "/private/tmp/s.sock", time: "2026-10-01 11:26:44.249", format: FormatNDJSON})
+	if want := "2026-10-01 11:26:44.249 -0700"; events[0].Time != want {
+		t.Errorf("Time without a record timestamp = %q, want %q", events[0].Time, want)
+	}
+	if want := "2026-10-01 11:26:45.000000-0700"; events[1].Time != want {
+		t.Errorf("Time with a record timestamp = %q, want %q", events[1].Time, want)
+	}
 }
