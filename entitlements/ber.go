@@ -78,7 +78,7 @@ func checkBER(data []byte) error {
 
 		elements++
 		if elements > maxBERElements {
-			return fmt.Errorf("CMS structure has more than %d elements", maxBERElements)
+			return fmt.Errorf("invalid CMS structure: more than %d elements", maxBERElements)
 		}
 		header, err := readBERHeader(data, offset)
 		if err != nil {
@@ -97,7 +97,7 @@ func checkBER(data []byte) error {
 		}
 
 		if len(stack) >= maxBERDepth {
-			return fmt.Errorf("CMS structure nested more than %d levels deep", maxBERDepth)
+			return fmt.Errorf("invalid CMS structure: nested more than %d levels deep", maxBERDepth)
 		}
 		frame := berFrame{indefinite: header.indefinite, end: offset + header.length}
 		if !frame.indefinite {
@@ -164,14 +164,20 @@ type berHeader struct {
 	length       int
 }
 
+// truncatedAt returns the error for an element at offset that the input
+// cuts short. It is built only on failure, because readBERHeader runs once
+// per element.
+func truncatedAt(offset int) error {
+	return fmt.Errorf("invalid CMS structure: truncated element at byte %d", offset)
+}
+
 // readBERHeader reads the tag and length at offset, accepting what the
 // pkcs7 parser accepts: multi-byte tags, short and long lengths of up to
 // four octets without a leading zero, and indefinite lengths on
 // constructed values.
 func readBERHeader(data []byte, offset int) (berHeader, error) {
-	truncated := fmt.Errorf("invalid CMS structure: truncated element at byte %d", offset)
 	if offset+2 > len(data) {
-		return berHeader{}, truncated
+		return berHeader{}, truncatedAt(offset)
 	}
 	header := berHeader{constructed: data[offset]&0x20 != 0}
 	pos := offset + 1
@@ -179,12 +185,12 @@ func readBERHeader(data []byte, offset int) (berHeader, error) {
 		for data[pos] >= 0x80 {
 			pos++
 			if pos >= len(data) {
-				return berHeader{}, truncated
+				return berHeader{}, truncatedAt(offset)
 			}
 		}
 		pos++
 		if pos >= len(data) {
-			return berHeader{}, truncated
+			return berHeader{}, truncatedAt(offset)
 		}
 	}
 

@@ -59,3 +59,28 @@ func TestDescribeCMSErrorHidesGoTypes(t *testing.T) {
 		t.Errorf("message = %q, still prints Go struct fields", message)
 	}
 }
+
+func TestCheckBERErrorsNameCMS(t *testing.T) {
+	manyElements := append([]byte{0x30, 0x83, 0x06, 0x1a, 0x80}, bytes.Repeat([]byte{0x05, 0x00}, 200_000)...)
+	deep := bytes.Repeat([]byte{0x30, 0x80}, maxBERDepth+10)
+	for name, data := range map[string][]byte{"many elements": manyElements, "deep nesting": deep} {
+		err := checkBER(data)
+		if err == nil || !strings.HasPrefix(err.Error(), "invalid CMS structure: ") {
+			t.Errorf("%s: checkBER = %v, want an error starting with \"invalid CMS structure: \"", name, err)
+		}
+	}
+}
+
+func TestReadBERHeaderAllocatesNothing(t *testing.T) {
+	// checkBER reads up to maxBERElements headers, so a valid one must not
+	// allocate an error it does not return.
+	data := []byte{0x30, 0x02, 0x05, 0x00}
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, err := readBERHeader(data, 0); err != nil {
+			t.Fatalf("readBERHeader = %v, want nil", err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("readBERHeader allocates %.0f times per valid header, want 0", allocs)
+	}
+}
