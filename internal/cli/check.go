@@ -366,15 +366,15 @@ func withoutRules(static, diagnosed []checks.Finding) []checks.Finding {
 	return kept
 }
 
-// chooseCandidate returns the candidate the report is about: the first
-// whose path exists, else the first.
+// chooseCandidate returns the candidate the report is about, ranked by
+// socket.ChooseCandidate.
 func chooseCandidate(candidates []report.Candidate) report.Candidate {
-	for _, c := range candidates {
-		if c.Socket.Exists {
-			return c
-		}
+	infos := make([]*socket.Info, len(candidates))
+	for i, c := range candidates {
+		infos[i] = c.Socket
 	}
-	return candidates[0]
+	index, _ := socket.ChooseCandidate(infos)
+	return candidates[index]
 }
 
 // writeCheckReport writes r in the --format the user chose.
