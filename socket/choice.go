@@ -28,8 +28,8 @@ func candidateRank(info *Info) int {
 // about and the reason, phrased to follow "Candidate 2 of 3, ". It prefers
 // a socket that accepted the test connect, then any socket, then any
 // existing file, and takes the first candidate of the best rank. Without
-// one that exists it takes the first, and the reason tells apart
-// candidates not found from candidates not read because they lie outside a
+// one that exists it takes the first, and the reason
+// distinguishes candidates not found from candidates not read because they lie outside a
 // modelled home folder. It returns 0 and "" for no candidates.
 func ChooseCandidate(candidates []*Info) (index int, reason string) {
 	if len(candidates) == 0 {

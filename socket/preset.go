@@ -2,7 +2,6 @@ package socket
 
 import (
 	"path/filepath"
-	"slices"
 	"strings"
 )
 
@@ -20,159 +19,204 @@ type Preset struct {
 	Environment map[string]string `json:"environment,omitempty"`
 }
 
-// presetNames lists the presets in the order Presets returns them.
-var presetNames = []string{
-	"docker", "colima", "orbstack", "rancher", "lima", "podman",
-	"ssh-agent", "gpg-agent", "1password", "secretive", "mysql",
+// presetSpec describes one preset. Paths are relative to the home folder
+// unless absolute, in the order the preset lists them. environment, when
+// set, appends candidates that depend on environment variables.
+type presetSpec struct {
+	name     string
+	software string
+	note     string
+	engine   bool // the server is a container engine
+	paths    []string
+	// patterns are filepath.Match patterns, relative to the home folder
+	// unless absolute, for socket paths beyond the fixed candidates.
+	patterns    []string
+	environment func(getenv func(string) string) (candidates []string, env map[string]string)
+}
+
+// presetSpecs is the preset catalog, in the order Presets returns it.
+var presetSpecs = []presetSpec{
+	{
+		name:     "docker",
+		software: "Docker Desktop",
+		engine:   true,
+		paths: []string{
+			".docker/run/docker.sock",
+			"/var/run/docker.sock",
+			"Library/Containers/com.docker.docker/Data/docker.raw.sock",
+		},
+		note: "Docker Desktop listens on ~/.docker/run/docker.sock; /var/run/docker.sock is an optional symlink to it, " +
+			"and older releases used ~/Library/Containers/com.docker.docker/Data/docker.raw.sock.",
+	},
+	{
+		name:     "colima",
+		software: "Colima",
+		engine:   true,
+		paths:    []string{".colima/default/docker.sock"},
+		patterns: []string{".colima/*/docker.sock"},
+		note:     "Colima puts each profile's socket at ~/.colima/<profile>/docker.sock; the default profile is \"default\".",
+	},
+	{
+		name:     "orbstack",
+		software: "OrbStack",
+		engine:   true,
+		paths:    []string{".orbstack/run/docker.sock"},
+		note:     "OrbStack listens on ~/.orbstack/run/docker.sock.",
+	},
+	{
+		name:     "rancher",
+		software: "Rancher Desktop",
+		engine:   true,
+		paths:    []string{".rd/docker.sock"},
+		note:     "Rancher Desktop listens on ~/.rd/docker.sock.",
+	},
+	{
+		name:     "lima",
+		software: "Lima",
+		engine:   true,
+		paths: []string{
+			".lima/default/sock/docker.sock",
+			".lima/docker/sock/docker.sock",
+		},
+		patterns: []string{".lima/*/sock/docker.sock"},
+		note:     "Lima puts each instance's socket at ~/.lima/<instance>/sock/docker.sock; common instances are \"default\" and \"docker\".",
+	},
+	{
+		name:        "podman",
+		software:    "Podman machine",
+		engine:      true,
+		patterns:    []string{"/private/var/folders/*/*/T/podman/podman-machine-*-api.sock"},
+		environment: podmanCandidates,
+		note: "Podman machine puts its API socket at $TMPDIR/podman/podman-machine-default-api.sock, " +
+			"where $TMPDIR is the per-user folder under /var/folders/.../T/.",
+	},
+	{
+		name:        "ssh-agent",
+		software:    "ssh-agent (launchd)",
+		patterns:    []string{"/private/tmp/com.apple.launchd.*/Listeners"},
+		environment: sshAgentCandidates,
+		note: "launchd starts ssh-agent on demand and sets $SSH_AUTH_SOCK to /private/tmp/com.apple.launchd.<random>/Listeners; " +
+			"with $SSH_AUTH_SOCK unset there is no path to check.",
+	},
+	{
+		name:     "gpg-agent",
+		software: "GnuPG gpg-agent",
+		paths: []string{
+			".gnupg/S.gpg-agent",
+			".gnupg/S.gpg-agent.ssh",
+		},
+		note: "gpg-agent listens on ~/.gnupg/S.gpg-agent, and on ~/.gnupg/S.gpg-agent.ssh when it serves as SSH agent.",
+	},
+	{
+		name:     "1password",
+		software: "1Password SSH agent",
+		paths:    []string{"Library/Group Containers/2BUA8C4S2C.com.1password/t/agent.sock"},
+		note:     "1Password's SSH agent listens in its own team's group container, ~/Library/Group Containers/2BUA8C4S2C.com.1password/t/agent.sock.",
+	},
+	{
+		name:     "secretive",
+		software: "Secretive",
+		paths:    []string{"Library/Containers/com.maxgoedjen.Secretive.SecretAgent/Data/socket.ssh"},
+		note:     "Secretive's agent listens in its own container, ~/Library/Containers/com.maxgoedjen.Secretive.SecretAgent/Data/socket.ssh.",
+	},
+	{
+		name:     "mysql",
+		software: "MySQL (Homebrew) or MAMP",
+		paths: []string{
+			"/tmp/mysql.sock",
+			"/Applications/MAMP/tmp/mysql/mysql.sock",
+		},
+		note: "Homebrew's MySQL listens on /tmp/mysql.sock; MAMP uses /Applications/MAMP/tmp/mysql/mysql.sock.",
+	},
+}
+
+// podmanCandidates returns the Podman machine socket under $TMPDIR.
+func podmanCandidates(getenv func(string) string) ([]string, map[string]string) {
+	candidate := filepath.Join(tempDir(getenv), "podman/podman-machine-default-api.sock")
+	if getenv("TMPDIR") == "" {
+		return []string{candidate}, nil
+	}
+	return []string{candidate}, map[string]string{candidate: "TMPDIR"}
+}
+
+// sshAgentCandidates returns $SSH_AUTH_SOCK, or nothing when it is unset.
+func sshAgentCandidates(getenv func(string) string) ([]string, map[string]string) {
+	sock := getenv("SSH_AUTH_SOCK")
+	if sock == "" {
+		return nil, nil
+	}
+	return []string{sock}, map[string]string{sock: "SSH_AUTH_SOCK"}
 }
 
 // Presets returns every well-known socket with its candidate paths for the
 // given home folder and environment. It reads no files, and getenv supplies
 // SSH_AUTH_SOCK and TMPDIR.
 func Presets(home string, getenv func(string) string) []Preset {
-	presets := make([]Preset, 0, len(presetNames))
-	for _, name := range presetNames {
-		p, _ := LookupPreset(name, home, getenv)
-		presets = append(presets, p)
+	presets := make([]Preset, 0, len(presetSpecs))
+	for i := range presetSpecs {
+		presets = append(presets, presetSpecs[i].build(home, getenv))
 	}
 	return presets
 }
 
 // LookupPreset returns the preset with the given name, ignoring case.
 func LookupPreset(name, home string, getenv func(string) string) (Preset, bool) {
+	spec, ok := lookupSpec(name)
+	if !ok {
+		return Preset{}, false
+	}
+	return spec.build(home, getenv), true
+}
+
+func lookupSpec(name string) (*presetSpec, bool) {
+	for i := range presetSpecs {
+		if strings.EqualFold(presetSpecs[i].name, name) {
+			return &presetSpecs[i], true
+		}
+	}
+	return nil, false
+}
+
+// build returns the preset with its candidates for home and getenv.
+func (s *presetSpec) build(home string, getenv func(string) string) Preset {
 	if getenv == nil {
 		getenv = func(string) string { return "" }
 	}
-	inHome := func(rel string) string { return filepath.Join(home, rel) }
-
-	switch strings.ToLower(name) {
-	case "docker":
-		return Preset{
-			Name:     "docker",
-			Software: "Docker Desktop",
-			Candidates: []string{
-				inHome(".docker/run/docker.sock"),
-				"/var/run/docker.sock",
-				inHome("Library/Containers/com.docker.docker/Data/docker.raw.sock"),
-			},
-			Note: "Docker Desktop listens on ~/.docker/run/docker.sock; /var/run/docker.sock is an optional symlink to it, " +
-				"and older releases used ~/Library/Containers/com.docker.docker/Data/docker.raw.sock.",
-		}, true
-	case "colima":
-		return Preset{
-			Name:       "colima",
-			Software:   "Colima",
-			Candidates: []string{inHome(".colima/default/docker.sock")},
-			Note:       "Colima puts each profile's socket at ~/.colima/<profile>/docker.sock; the default profile is \"default\".",
-		}, true
-	case "orbstack":
-		return Preset{
-			Name:       "orbstack",
-			Software:   "OrbStack",
-			Candidates: []string{inHome(".orbstack/run/docker.sock")},
-			Note:       "OrbStack listens on ~/.orbstack/run/docker.sock.",
-		}, true
-	case "rancher":
-		return Preset{
-			Name:       "rancher",
-			Software:   "Rancher Desktop",
-			Candidates: []string{inHome(".rd/docker.sock")},
-			Note:       "Rancher Desktop listens on ~/.rd/docker.sock.",
-		}, true
-	case "lima":
-		return Preset{
-			Name:     "lima",
-			Software: "Lima",
-			Candidates: []string{
-				inHome(".lima/default/sock/docker.sock"),
-				inHome(".lima/docker/sock/docker.sock"),
-			},
-			Note: "Lima puts each instance's socket at ~/.lima/<instance>/sock/docker.sock; common instances are \"default\" and \"docker\".",
-		}, true
-	case "podman":
-		candidate := filepath.Join(tempDir(getenv), "podman/podman-machine-default-api.sock")
-		var env map[string]string
-		if getenv("TMPDIR") != "" {
-			env = map[string]string{candidate: "TMPDIR"}
+	p := Preset{Name: s.name, Software: s.software, Note: s.note}
+	for _, path := range s.paths {
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(home, path)
 		}
-		return Preset{
-			Name:        "podman",
-			Software:    "Podman machine",
-			Candidates:  []string{candidate},
-			Environment: env,
-			Note: "Podman machine puts its API socket at $TMPDIR/podman/podman-machine-default-api.sock, " +
-				"where $TMPDIR is the per-user folder under /var/folders/.../T/.",
-		}, true
-	case "ssh-agent":
-		var candidates []string
-		var env map[string]string
-		if sock := getenv("SSH_AUTH_SOCK"); sock != "" {
-			candidates = append(candidates, sock)
-			env = map[string]string{sock: "SSH_AUTH_SOCK"}
-		}
-		return Preset{
-			Name:        "ssh-agent",
-			Software:    "ssh-agent (launchd)",
-			Candidates:  candidates,
-			Environment: env,
-			Note: "launchd starts ssh-agent on demand and sets $SSH_AUTH_SOCK to /private/tmp/com.apple.launchd.<random>/Listeners; " +
-				"with $SSH_AUTH_SOCK unset there is no path to check.",
-		}, true
-	case "gpg-agent":
-		return Preset{
-			Name:     "gpg-agent",
-			Software: "GnuPG gpg-agent",
-			Candidates: []string{
-				inHome(".gnupg/S.gpg-agent"),
-				inHome(".gnupg/S.gpg-agent.ssh"),
-			},
-			Note: "gpg-agent listens on ~/.gnupg/S.gpg-agent, and on ~/.gnupg/S.gpg-agent.ssh when it serves as SSH agent.",
-		}, true
-	case "1password":
-		return Preset{
-			Name:       "1password",
-			Software:   "1Password SSH agent",
-			Candidates: []string{inHome("Library/Group Containers/2BUA8C4S2C.com.1password/t/agent.sock")},
-			Note:       "1Password's SSH agent listens in its own team's group container, ~/Library/Group Containers/2BUA8C4S2C.com.1password/t/agent.sock.",
-		}, true
-	case "secretive":
-		return Preset{
-			Name:       "secretive",
-			Software:   "Secretive",
-			Candidates: []string{inHome("Library/Containers/com.maxgoedjen.Secretive.SecretAgent/Data/socket.ssh")},
-			Note:       "Secretive's agent listens in its own container, ~/Library/Containers/com.maxgoedjen.Secretive.SecretAgent/Data/socket.ssh.",
-		}, true
-	case "mysql":
-		return Preset{
-			Name:     "mysql",
-			Software: "MySQL (Homebrew) or MAMP",
-			Candidates: []string{
-				"/tmp/mysql.sock",
-				"/Applications/MAMP/tmp/mysql/mysql.sock",
-			},
-			Note: "Homebrew's MySQL listens on /tmp/mysql.sock; MAMP uses /Applications/MAMP/tmp/mysql/mysql.sock.",
-		}, true
+		p.Candidates = append(p.Candidates, path)
 	}
-	return Preset{}, false
+	if s.environment != nil {
+		candidates, env := s.environment(getenv)
+		p.Candidates = append(p.Candidates, candidates...)
+		p.Environment = env
+	}
+	return p
 }
 
 // PresetNames returns the names LookupPreset accepts, in catalog order.
 func PresetNames() []string {
-	return append([]string(nil), presetNames...)
+	names := make([]string, len(presetSpecs))
+	for i, spec := range presetSpecs {
+		names[i] = spec.name
+	}
+	return names
 }
-
-// containerEngines are the presets whose server is a container engine.
-var containerEngines = []string{"docker", "colima", "orbstack", "rancher", "lima", "podman"}
 
 // ContainerEngine reports whether the preset's server is a container engine
 // that runs Linux containers in a virtual machine.
 func (p Preset) ContainerEngine() bool {
-	return slices.Contains(containerEngines, p.Name)
+	spec, ok := lookupSpec(p.Name)
+	return ok && spec.engine
 }
 
 // IsContainerEngineSocket reports whether path is a usual socket of a
 // container engine: a candidate or path pattern of a container engine
-// preset, or any socket named docker.sock, podman.sock or containerd.sock.
+// preset, or any socket named docker.sock, docker.raw.sock, podman.sock or
+// containerd.sock.
 func IsContainerEngineSocket(path, home string) bool {
 	switch filepath.Base(path) {
 	case "docker.sock", "docker.raw.sock", "podman.sock", "containerd.sock":
@@ -190,28 +234,20 @@ func tempDir(getenv func(string) string) string {
 	return "/tmp"
 }
 
-// presetPatterns are filepath.Match patterns, relative to the home folder
-// unless absolute, for socket paths of a preset beyond its fixed candidates:
-// other Colima profiles, Lima instances and launchd's ssh-agent folders.
-var presetPatterns = map[string][]string{
-	"colima":    {".colima/*/docker.sock"},
-	"lima":      {".lima/*/sock/docker.sock"},
-	"podman":    {"/private/var/folders/*/*/T/podman/podman-machine-*-api.sock"},
-	"ssh-agent": {"/private/tmp/com.apple.launchd.*/Listeners"},
-}
-
 // MatchPreset returns the preset whose candidate paths or known path
 // patterns include path, comparing macOS forms, so a socket given with
 // --socket still gets the advice of its software.
 func MatchPreset(path, home string, getenv func(string) string) (Preset, bool) {
 	target := MacOSPath(path)
-	for _, p := range Presets(home, getenv) {
+	for i := range presetSpecs {
+		spec := &presetSpecs[i]
+		p := spec.build(home, getenv)
 		for _, candidate := range p.Candidates {
 			if MacOSPath(candidate) == target {
 				return p, true
 			}
 		}
-		for _, pattern := range presetPatterns[p.Name] {
+		for _, pattern := range spec.patterns {
 			if !filepath.IsAbs(pattern) {
 				pattern = escapePattern(MacOSPath(home)) + "/" + pattern
 			}

@@ -167,3 +167,38 @@ func TestMatchPresetHomeWithPatternCharacters(t *testing.T) {
 		t.Error("home pattern characters matched another folder")
 	}
 }
+
+func TestPresetCatalogConsistent(t *testing.T) {
+	presets := Presets("/Users/user", nil)
+	names := PresetNames()
+	if len(names) != len(presets) {
+		t.Fatalf("PresetNames has %d names, Presets %d presets", len(names), len(presets))
+	}
+	for i, p := range presets {
+		if names[i] != p.Name {
+			t.Errorf("PresetNames()[%d] = %q, want %q", i, names[i], p.Name)
+		}
+		if _, ok := LookupPreset(strings.ToUpper(p.Name), "/Users/user", nil); !ok {
+			t.Errorf("LookupPreset(%q) found nothing", strings.ToUpper(p.Name))
+		}
+	}
+	var engines []string
+	for _, p := range presets {
+		if p.ContainerEngine() {
+			engines = append(engines, p.Name)
+		}
+	}
+	want := []string{"docker", "colima", "orbstack", "rancher", "lima", "podman"}
+	if !slices.Equal(engines, want) {
+		t.Errorf("container engines = %v, want %v", engines, want)
+	}
+}
+
+func TestInfoGivenBytes(t *testing.T) {
+	if got := (&Info{Path: "/tmp/a.sock"}).GivenBytes(); got != len("/tmp/a.sock") {
+		t.Errorf("GivenBytes without GivenPathBytes = %d, want %d", got, len("/tmp/a.sock"))
+	}
+	if got := (&Info{Path: "/tmp/a.sock", GivenPathBytes: 7}).GivenBytes(); got != 7 {
+		t.Errorf("GivenBytes = %d, want 7", got)
+	}
+}

@@ -84,7 +84,7 @@ a usage error or unreadable input.`,
 	f.StringVar(&opts.BundleID, "bundle-id", "", "the app's bundle ID, which names its container (needed with --entitlements)")
 	f.StringVar(&opts.TeamID, "team-id", "", "the app's Team ID, compared with app group prefixes (for --entitlements)")
 	f.StringVar(&opts.Socket, "socket", "", "path of the Unix domain socket; ~/ is the home folder")
-	f.StringVar(&opts.Preset, "preset", "", "check every usual path of a well-known socket instead of --socket: "+strings.Join(presetNames(), ", "))
+	f.StringVar(&opts.Preset, "preset", "", "check every usual path of a well-known socket instead of --socket: "+strings.Join(socket.PresetNames(), ", "))
 	f.StringVar(&opts.Operation, "operation", socket.OperationConnect, "what the app does with the socket: connect or bind")
 	f.StringVar(&opts.Home, "home", "", "home folder that holds the containers (default: the current user's)")
 	f.StringVar(&opts.Distribution, "distribution", "", "distribution channel for the workarounds: mas, developer-id or development (default: from the signature)")
@@ -92,20 +92,10 @@ a usage error or unreadable input.`,
 	f.DurationVar(&opts.Timeout, "timeout", socket.DefaultTimeout, "time limit of the test connect, such as 2s or 500ms")
 	addOutputFlags(cmd, &opts.output, "text", "json", "markdown", "sarif")
 
-	_ = cmd.RegisterFlagCompletionFunc("preset", cobra.FixedCompletions(presetNames(), cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("preset", cobra.FixedCompletions(socket.PresetNames(), cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("operation", cobra.FixedCompletions([]string{"connect", "bind"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("distribution", cobra.FixedCompletions([]string{"mas", "developer-id", "development"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
-}
-
-// presetNames lists the --preset values.
-func presetNames() []string {
-	presets := socket.Presets("~", nil)
-	names := make([]string, len(presets))
-	for i, p := range presets {
-		names[i] = p.Name
-	}
-	return names
 }
 
 // validate checks the flags and fills in the home folder.
@@ -120,7 +110,7 @@ func (o *checkOptions) validate(streams *IO) error {
 	case o.App != "" && o.Entitlements != "":
 		return inputErrorf("pass only one of them", "--app and --entitlements both given")
 	case o.Socket == "" && o.Preset == "":
-		return inputErrorf("pass --socket PATH, or --preset NAME with one of: "+strings.Join(presetNames(), ", "), "missing socket: check needs --socket or --preset")
+		return inputErrorf("pass --socket PATH, or --preset NAME with one of: "+strings.Join(socket.PresetNames(), ", "), "missing socket: check needs --socket or --preset")
 	case o.Socket != "" && o.Preset != "":
 		return inputErrorf("pass only one of them", "--socket and --preset both given")
 	}
@@ -292,7 +282,7 @@ func socketPaths(opts *checkOptions, streams *IO) ([]string, *socket.Preset, err
 	}
 	preset, ok := socket.LookupPreset(opts.Preset, opts.Home, streams.Getenv)
 	if !ok {
-		return nil, nil, inputErrorf("pass one of: "+strings.Join(presetNames(), ", "), "unknown --preset %q", opts.Preset)
+		return nil, nil, inputErrorf("pass one of: "+strings.Join(socket.PresetNames(), ", "), "unknown --preset %q", opts.Preset)
 	}
 	if len(preset.Candidates) == 0 {
 		return nil, nil, inputErrorf("pass the socket path with --socket", "preset %q has no path to check: %s", preset.Name, preset.Note)
