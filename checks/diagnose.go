@@ -350,9 +350,6 @@ func pathFindings(f *facts) []Finding {
 // count the /private that MacOSPath adds.
 func (f *facts) pathLengths() (given, resolved int) {
 	given, resolved = f.givenBytes, f.pathBytes
-	if given == 0 {
-		given = len(f.path)
-	}
 	if resolved == 0 {
 		resolved = len(f.resolvedPath())
 	}

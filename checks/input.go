@@ -104,7 +104,7 @@ func newFacts(in Input) facts {
 		f.path = s.Path
 		f.resolved = s.ResolvedPath
 		f.pathBytes = s.PathBytes
-		f.givenBytes = s.GivenPathBytes
+		f.givenBytes = s.GivenBytes()
 		for _, h := range s.Hops {
 			f.hops = append(f.hops, hop{from: h.From, to: h.To})
 		}

@@ -182,6 +182,15 @@ type Info struct {
 	Modelled string `json:"modelled,omitempty"`
 }
 
+// GivenBytes returns GivenPathBytes, or the length of Path for an Info
+// built without Inspect, such as one a caller filled from a log line.
+func (i *Info) GivenBytes() int {
+	if i.GivenPathBytes == 0 {
+		return len(i.Path)
+	}
+	return i.GivenPathBytes
+}
+
 // Inspect resolves path, classifies where it sits, reads its file status and,
 // with opts.Dial, makes a test connect that sends nothing.
 //
