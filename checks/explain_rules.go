@@ -4,6 +4,13 @@ package checks
 // App Sandbox rules allow a socket operation that the log shows denied.
 const DeniedDespiteRulesID = "denied-despite-rules"
 
+// ExplainOnlyRuleIDs returns the IDs of catalog rules that only explain
+// raises, because they need a log line. The checks package cannot raise
+// them in its own tests, so sandboxlog/explain tests them instead.
+func ExplainOnlyRuleIDs() []string {
+	return []string{DeniedDespiteRulesID}
+}
+
 // ruleDeniedDespiteRules is raised by explain only: check has no log line
 // that could contradict its verdict.
 var ruleDeniedDespiteRules = register(&Rule{

@@ -315,8 +315,10 @@ exception and generally refuses them (guideline 2.4.5(i) asks for the minimum
 set of entitlements); approval of sbpl is case by case and never certain.
 
 Evidence: the sbpl string whose rule matches the resolved path. The tool reads
-allow and deny rules with literal, subpath, prefix and regex filters; it treats
-rules it cannot read as not matching.`,
+allow and deny rules for network-outbound, network-bind, network* and default
+with the filters literal, path-literal, subpath, prefix, regex, path-regex,
+remote, local, require-any, require-all and require-not. A rule with any other
+filter, even one inside require-not, counts as not matching.`,
 	Workarounds: map[Distribution][]string{
 		DistributionMAS:         {"Expect App Review to question or refuse the exception; prepare a justification or use " + "an app group container socket instead."},
 		DistributionDeveloperID: {"The exception works outside the Mac App Store; keep its rule as narrow as the one socket path."},
