@@ -643,19 +643,21 @@ func (f *facts) socketEvidence() []string {
 	if r := f.resolvedPath(); r != f.path {
 		ev = append(ev, "resolved path: "+r)
 	}
+
 	rawGiven, resolved := f.pathLengths()
 	given, macPath := f.givenBytesOnMac()
 	if macResolved, ok := f.pathOnMac(f.resolvedPath()); ok {
 		resolved = len(macResolved)
 	}
 	if macPath != "" && rawGiven > socket.MaxPathBytes && given <= socket.MaxPathBytes {
-		// Without this line a reader would wonder why a long CI path is fine.
+		// Both lengths explain why a long host path raises no path-too-long.
 		ev = append(ev, fmt.Sprintf("given path on this host: %d bytes", rawGiven), macPathEvidence(f, macPath))
 	}
 	if given <= socket.MaxPathBytes && resolved > socket.MaxPathBytes {
 		ev = append(ev, fmt.Sprintf("resolved path: %d bytes, over the %d of sun_path, which is fine because connect and bind take the %d-byte given path",
 			resolved, socket.MaxPathBytes, given))
 	}
+
 	if f.location != "" {
 		// A comma, not brackets: the detail may hold brackets itself.
 		loc := "location: " + string(f.location)
