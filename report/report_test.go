@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -208,5 +209,14 @@ func TestRedactHomes(t *testing.T) {
 				t.Errorf("RedactHomes(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestPathLengthFactWithoutGivenBytes(t *testing.T) {
+	// An Info filled from a log line has no GivenPathBytes, so the fact
+	// counts the bytes of Path.
+	info := &socket.Info{Path: "/private/tmp/s.sock", PathBytes: 19}
+	if got, want := pathLengthFact(info), fmt.Sprintf("19 bytes (sun_path holds %d)", socket.MaxPathBytes); got != want {
+		t.Errorf("pathLengthFact = %q, want %q", got, want)
 	}
 }

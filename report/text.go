@@ -329,10 +329,7 @@ func socketFacts(info *socket.Info) []string {
 // pathLengthFact states the length of the given path, which must fit
 // sun_path, and of the resolved path when it differs.
 func pathLengthFact(info *socket.Info) string {
-	given := info.GivenPathBytes
-	if given == 0 {
-		given = len(info.Path)
-	}
+	given := info.GivenBytes()
 	fact := fmt.Sprintf("%d bytes (sun_path holds %d)", given, socket.MaxPathBytes)
 	if info.PathBytes != given {
 		fact += fmt.Sprintf(", resolved path %d bytes", info.PathBytes)
