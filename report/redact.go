@@ -13,36 +13,18 @@ import (
 // replaced only where it is a whole word, so a short name such as
 // "al" leaves "also" alone.
 //
-// Markdown text escapes characters such as "_" and "*", so the escaped
-// forms of the home folder and the user name are replaced as well, for
-// callers that redact Markdown after rendering it.
-//
-// NOTE: redacting rendered Markdown puts an unescaped "~" in Markdown text,
-// and GitHub turns two of them into strikethrough. Pass the home folders in
-// MarkdownOptions instead, which redacts each value before it is escaped.
+// Redact works on plain values: the Markdown writers call it before they
+// escape a value, because escaping changes characters such as "_".
 func Redact(s, home, user string) string {
 	if home = strings.TrimSuffix(filepath.Clean(home), "/"); home != "" && home != "." && home != "/" {
 		for _, h := range homeForms(home) {
-			for _, form := range withMarkdownForm(h) {
-				s = replaceWhole(s, form, "~")
-			}
+			s = replaceWhole(s, h, "~")
 		}
 	}
 	if user != "" && user != "user" {
-		for _, form := range withMarkdownForm(user) {
-			s = replaceWhole(s, form, "user")
-		}
+		s = replaceWhole(s, user, "user")
 	}
 	return s
-}
-
-// withMarkdownForm returns s and, when Markdown text escaping changes it,
-// its escaped form.
-func withMarkdownForm(s string) []string {
-	if escaped := markdownEscaper.Replace(s); escaped != s {
-		return []string{s, escaped}
-	}
-	return []string{s}
 }
 
 // RedactHomes redacts like Redact for each folder in homes, longest first,

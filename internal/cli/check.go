@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -390,16 +389,13 @@ func writeCheckReport(streams *IO, opts *checkOptions, r *report.Report) error {
 // --home folder, $HOME, the account's home folder and any /Users/NAME path,
 // because with a modelled home the app or socket may lie under another one.
 func writeCheckMarkdown(streams *IO, opts *checkOptions, r *report.Report) error {
-	var buf bytes.Buffer
-	if err := report.WriteMarkdown(&buf, r, report.MarkdownOptions{}); err != nil {
-		return err
-	}
-	out := buf.String()
-	if opts.output.redact() {
-		out = report.RedactHomes(out, homesToRedact(streams, opts.Home), currentUserName(streams))
-	}
-	_, err := streams.Out.Write([]byte(out))
-	return err
+	// The writer redacts each value before escaping it, so an escaped
+	// home folder cannot slip past redaction and "~" is escaped in text.
+	return report.WriteMarkdown(streams.Out, r, report.MarkdownOptions{
+		Redact: opts.output.redact(),
+		Homes:  homesToRedact(streams, opts.Home),
+		User:   currentUserName(streams),
+	})
 }
 
 // homesToRedact returns the home folders a report must hide: the one in
