@@ -107,12 +107,15 @@ func (r *Report) chosenCandidate() int {
 	return 0
 }
 
-// choiceReason says why the report is about the chosen candidate.
+// choiceReason says why the report is about the chosen candidate, in the
+// words of socket.ChooseCandidate, which made the choice.
 func (r *Report) choiceReason() string {
-	if r.Socket != nil && r.Socket.Exists {
-		return "the first that exists"
+	infos := make([]*socket.Info, len(r.Candidates))
+	for i, c := range r.Candidates {
+		infos[i] = c.Socket
 	}
-	return "the first, because none exists"
+	_, reason := socket.ChooseCandidate(infos)
+	return reason
 }
 
 // candidatePath returns the candidate's socket path, or "" without one.

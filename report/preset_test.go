@@ -59,7 +59,7 @@ func TestPresetTextShowsChosenOnly(t *testing.T) {
 	}
 	out := buf.String()
 
-	if !strings.Contains(out, "Candidate 2 of 3, the first that exists:\n") {
+	if !strings.Contains(out, "Candidate 2 of 3, the first whose server accepted the test connect:\n") {
 		t.Errorf("text does not name the chosen candidate:\n%s", out)
 	}
 	if got := strings.Count(out, "Findings ("); got != 1 {
@@ -90,7 +90,7 @@ func TestPresetMarkdownShowsChosenOnly(t *testing.T) {
 	}
 	out := buf.String()
 
-	if !strings.Contains(out, "### Candidate 2 of 3, the first that exists\n") {
+	if !strings.Contains(out, "### Candidate 2 of 3, the first whose server accepted the test connect\n") {
 		t.Errorf("Markdown does not name the chosen candidate:\n%s", out)
 	}
 	if got := strings.Count(out, "There is no supported way"); got != 1 {
@@ -131,12 +131,13 @@ func TestPresetJSONKeepsEveryCandidate(t *testing.T) {
 func TestPresetNoneExistsChoosesFirst(t *testing.T) {
 	r := presetReport()
 	r.Socket, r.Verdict, r.Findings = r.Candidates[0].Socket, r.Candidates[0].Verdict, r.Candidates[0].Findings
-	r.Candidates[1].Socket.Exists = false
+	missing := r.Candidates[1].Socket
+	missing.Exists, missing.Type, missing.Dial = false, "missing", socket.Dial{Result: socket.DialNotFound}
 	var buf bytes.Buffer
 	if err := WriteText(&buf, r, TextOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(buf.String(), "Candidate 1 of 3, the first, because none exists:\n") {
+	if !strings.Contains(buf.String(), "Candidate 1 of 3, the first, because none was found:\n") {
 		t.Errorf("text does not explain the choice of the first candidate:\n%s", buf.String())
 	}
 }
