@@ -433,8 +433,10 @@ func (r *explainRun) markdownOptions(denials ...report.Denial) report.ExplainMar
 			}
 		}
 	}
-	if r.opts.Home != "" {
-		opts.Users = append(opts.Users, report.UserHome{Home: r.opts.Home})
+	// The same folders check hides: --home, $HOME and the account's home,
+	// each also with symlinks resolved.
+	for _, home := range homesToRedact(r.streams, r.opts.Home) {
+		opts.Users = append(opts.Users, report.UserHome{Home: home})
 	}
 	opts.Users = append(opts.Users, report.UserHome{Home: userHome(r.streams), User: currentUserName(r.streams)})
 	return opts
