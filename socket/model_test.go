@@ -1,6 +1,7 @@
 package socket
 
 import (
+	"fmt"
 	"net"
 	"path/filepath"
 	"strings"
@@ -203,5 +204,50 @@ func assertNoConnection(t *testing.T, listener *net.UnixListener) {
 	if err == nil {
 		conn.Close()
 		t.Error("the listener outside the home received a connection, want none")
+	}
+}
+
+func TestInspectModelledLongChainLeavingHome(t *testing.T) {
+	home := shortTempDir(t)
+	outside := shortTempDir(t)
+	sock := filepath.Join(outside, "agent.sock")
+	listener := listenStream(t, sock)
+
+	// A chain of more links than the resolver follows, but fewer than the
+	// Linux kernel follows (40), ends outside the home folder.
+	const links = MaxSymlinkHops + 4
+	target := sock
+	for i := links; i >= 1; i-- {
+		link := filepath.Join(home, "c", fmt.Sprintf("l%d", i))
+		symlink(t, target, link)
+		target = link
+	}
+
+	info, err := Inspect(target, Options{Home: home, Dial: true, ModelOutsideHome: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Dial.Result != DialSkipped {
+		t.Errorf("Dial.Result = %q, want %q: an unresolvable path in a modelled home must not be dialled", info.Dial.Result, DialSkipped)
+	}
+	if !strings.Contains(info.Modelled, "could not be resolved") {
+		t.Errorf("Modelled = %q, want the reason the path was not read", info.Modelled)
+	}
+	assertNoConnection(t, listener)
+}
+
+func TestInspectModelledDialsResolvedPath(t *testing.T) {
+	home := shortTempDir(t)
+	sock := filepath.Join(home, "real.sock")
+	listenStream(t, sock)
+	link := filepath.Join(home, "link.sock")
+	symlink(t, sock, link)
+
+	info, err := Inspect(link, Options{Home: home, Dial: true, ModelOutsideHome: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Dial.Result != DialConnected {
+		t.Errorf("Dial.Result = %q, want %q for a link that stays inside the home", info.Dial.Result, DialConnected)
 	}
 }

@@ -236,12 +236,23 @@ func Inspect(path string, opts Options) (*Info, error) {
 // a modelled home folder through a symlink is modelled instead: it is
 // neither read nor dialled.
 func readAndDial(info *Info, res resolution, dialPath string, opts Options) {
-	if opts.ModelOutsideHome && !Within(res.macPath, opts.Home) {
+	if opts.ModelOutsideHome && (res.err != nil || !Within(res.macPath, opts.Home)) {
 		info.Type = "unknown"
 		info.Modelled = fmt.Sprintf("%s resolves to %s, outside the home folder %s, which models a Mac, so it was not read or dialled on this host",
 			info.Path, res.macPath, opts.Home)
+		if res.err != nil {
+			info.Modelled = fmt.Sprintf("%s could not be resolved (%v), so with the home folder %s modelling a Mac it was not read or dialled on this host",
+				info.Path, res.err, opts.Home)
+		}
 		info.Dial = Dial{Result: DialSkipped, SkipReason: skippedOutsideHome}
 		return
+	}
+	dialResolved := false
+	if opts.ModelOutsideHome {
+		// Connect to the resolved path, which has no symlink left, so a
+		// link swapped after resolution or a chain longer than the
+		// resolver follows cannot lead the connect out of the home folder.
+		dialPath, dialResolved = res.host, true
 	}
 
 	readFileStatus(info, res, opts.Operation)
@@ -250,6 +261,8 @@ func readAndDial(info *Info, res resolution, dialPath string, opts Options) {
 	switch {
 	case !opts.Dial:
 		info.Dial.SkipReason = skippedNotRequested
+	case dialResolved && len(dialPath) >= hostSunPathSize:
+		info.Dial.SkipReason = skippedResolvedTooLong
 	case opts.Operation == OperationBind && !info.Exists:
 		info.Dial.SkipReason = skippedBindMissing
 	default:
@@ -262,6 +275,9 @@ const (
 	skippedNotRequested = "not requested"
 	skippedBindMissing  = "bind: nothing at the path to connect to"
 	skippedOutsideHome  = "the path is outside the modelled home folder"
+	// A modelled home folder connects only to the resolved path; when that
+	// does not fit sun_path on this host, no connect is made at all.
+	skippedResolvedTooLong = "the resolved path is too long to connect to without following symlinks"
 )
 
 // classifyInto places info.ResolvedPath relative to the app's containers.

@@ -308,7 +308,7 @@ func diagnoseSocket(target *entitlements.Target, path string, preset *socket.Pre
 		Operation:        opts.Operation,
 		Dial:             !opts.NoDial,
 		Timeout:          opts.Timeout,
-		ModelOutsideHome: opts.modelledHome && (preset != nil || socket.IsDocumentedLink(path)),
+		ModelOutsideHome: opts.modelledHome && (preset != nil || socket.IsDocumentedLink(path) || givenInsideHome(path, opts.Home)),
 	})
 	if err != nil {
 		return report.Candidate{}, inputErrorf("pass the path of a Unix domain socket with --socket", "invalid --socket: %v", err)
@@ -353,6 +353,20 @@ func withoutRules(static, diagnosed []checks.Finding) []checks.Finding {
 		}
 	}
 	return kept
+}
+
+// givenInsideHome reports whether a --socket path, with "~/" expanded,
+// lies inside home. Such a path is read, but a symlink that leads it out of
+// a modelled home is not followed to the host's files and sockets.
+func givenInsideHome(path, home string) bool {
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		path = filepath.Join(home, rest)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return false
+	}
+	return socket.Within(socket.MacOSPath(abs), socket.MacOSPath(home))
 }
 
 // chooseCandidate returns the candidate the report is about, ranked by
