@@ -41,7 +41,7 @@ func RedactHomes(s string, homes []string, user string) string {
 	s = usersHome.ReplaceAllStringFunc(s, func(match string) string {
 		// A name may contain dots, but a final one ends the sentence.
 		trimmed := strings.TrimRight(match, ".")
-		if strings.HasSuffix(trimmed, "/Users/Shared") {
+		if sharedHome.MatchString(trimmed) {
 			return match
 		}
 		return "~" + match[len(trimmed):]
@@ -49,10 +49,14 @@ func RedactHomes(s string, homes []string, user string) string {
 	return Redact(s, "", user)
 }
 
-// usersHome matches a path up to and including /Users/NAME. Path
-// components stop at white space, quotes, backticks and brackets, which
-// surround paths in the reports.
-var usersHome = regexp.MustCompile("(?:/[^/\\s\"'`()<>\\[\\]]+)*?/Users/[^/\\s\"'`()<>\\[\\]]+")
+// usersHome matches a path up to and including /Users/NAME, in any letter
+// case and with repeated slashes, because the default APFS volume ignores
+// case and the kernel collapses "//". Path components stop at white space,
+// quotes, backticks and brackets, which surround paths in the reports.
+var usersHome = regexp.MustCompile("(?i)(?:/+[^/\\s\"'`()<>\\[\\]]+)*?/+Users/+[^/\\s\"'`()<>\\[\\]]+")
+
+// sharedHome matches the end of a usersHome match that is /Users/Shared.
+var sharedHome = regexp.MustCompile(`(?i)/+Users/+Shared$`)
 
 // homeForms returns home and its /private form, longest first, so that
 // /private/tmp/home is replaced before /tmp/home.

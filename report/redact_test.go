@@ -79,3 +79,19 @@ func TestExplainMarkdownRedactsOtherHomes(t *testing.T) {
 		}
 	}
 }
+
+func TestRedactHomesCaseAndSlashes(t *testing.T) {
+	tests := map[string]string{
+		"/users/dave/x.sock":      "~/x.sock",
+		"/USERS/gina/x.sock":      "~/x.sock",
+		"/Users//bob/x.sock":      "~/x.sock",
+		"/users/Shared/x.sock":    "/users/Shared/x.sock",
+		"in /Users/Shared/s.sock": "in /Users/Shared/s.sock",
+		"/tmp/m/Users/eve/x.sock": "~/x.sock",
+	}
+	for in, want := range tests {
+		if got := RedactHomes(in, nil, ""); got != want {
+			t.Errorf("RedactHomes(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
