@@ -16,8 +16,15 @@ import (
 // Redact works on plain values: the Markdown writers call it before they
 // escape a value, because escaping changes characters such as "_".
 func Redact(s, home, user string) string {
+	raw := strings.TrimRight(home, "/")
 	if home = strings.TrimSuffix(filepath.Clean(home), "/"); home != "" && home != "." && home != "/" {
-		for _, h := range homeForms(home) {
+		forms := homeForms(home)
+		if raw != home && strings.HasPrefix(raw, "/") {
+			// A symlink target keeps its own spelling, such as
+			// "sub/./real", in the report's symlink lines.
+			forms = append(homeForms(raw), forms...)
+		}
+		for _, h := range forms {
 			s = replaceWhole(s, h, "~")
 		}
 	}

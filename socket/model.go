@@ -45,7 +45,11 @@ func modelOutsideHome(expanded string, opts Options) bool {
 	if !hostHasDocumentedLinks && IsDocumentedLink(expanded) {
 		return true
 	}
-	return opts.ModelOutsideHome && !Within(MacOSPath(expanded), MacOSPath(opts.Home))
+	if !opts.ModelOutsideHome {
+		return false
+	}
+	given := MacOSPath(expanded)
+	return !Within(given, MacOSPath(opts.Home)) && (opts.givenHome == "" || !Within(given, opts.givenHome))
 }
 
 // inspectModelled fills info for a path outside the modelled home folder

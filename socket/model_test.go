@@ -251,3 +251,25 @@ func TestInspectModelledDialsResolvedPath(t *testing.T) {
 		t.Errorf("Dial.Result = %q, want %q for a link that stays inside the home", info.Dial.Result, DialConnected)
 	}
 }
+
+func TestInspectModelledSymlinkedHome(t *testing.T) {
+	real := shortTempDir(t)
+	link := filepath.Join(shortTempDir(t), "home")
+	symlink(t, real, link)
+	sock := filepath.Join(real, "in.sock")
+	listenStream(t, sock)
+
+	info, err := Inspect(filepath.Join(link, "in.sock"), Options{Home: link, Dial: true, ModelOutsideHome: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Modelled != "" {
+		t.Errorf("Modelled = %q, want empty: the path is inside the home folder, written through its symlink", info.Modelled)
+	}
+	if info.Location != LocationHome {
+		t.Errorf("Location = %q, want %q", info.Location, LocationHome)
+	}
+	if info.Dial.Result != DialConnected {
+		t.Errorf("Dial.Result = %q, want %q", info.Dial.Result, DialConnected)
+	}
+}

@@ -126,6 +126,10 @@ type Options struct {
 	// describe the wrong machine. Documented symlinks such as Docker
 	// Desktop's /var/run/docker.sock are followed to their target in Home.
 	ModelOutsideHome bool
+
+	// givenHome is Home in its macOS form before symlinks are resolved, so
+	// a path written through a symlinked home still counts as inside it.
+	givenHome string
 }
 
 // Hop is one symlink followed while resolving a path: From is the link and To
@@ -210,6 +214,7 @@ func Inspect(path string, opts Options) (*Info, error) {
 
 	// The home folder goes through the same resolution as the socket path,
 	// so that a symlinked home on the host still matches the resolved path.
+	opts.givenHome = MacOSPath(opts.Home)
 	opts.Home = resolveHost(opts.Home).macPath
 
 	info := &Info{Path: expanded, GivenPathBytes: len(expanded)}

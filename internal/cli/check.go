@@ -429,11 +429,37 @@ func homesToRedact(streams *IO, home string) []string {
 			continue
 		}
 		homes = append(homes, filepath.Clean(h))
+		homes = append(homes, homeLinkTargets(h)...)
 		if resolved, err := filepath.EvalSymlinks(h); err == nil {
 			homes = append(homes, resolved)
 		}
 	}
 	return homes
+}
+
+// homeLinkTargets returns each folder a symlinked home passes through on
+// the way to the real one, as the report's symlink lines show them, so no
+// middle link of a chain names the home folder either.
+func homeLinkTargets(home string) []string {
+	var targets []string
+	current := filepath.Clean(home)
+	for range socket.MaxSymlinkHops {
+		target, err := os.Readlink(current)
+		if err != nil {
+			return targets
+		}
+		if !filepath.IsAbs(target) {
+			// Keep the link's own spelling ("sub/./real"), as the symlink
+			// lines print it; the cleaned form is added below.
+			target = filepath.Dir(current) + "/" + target
+		}
+		targets = append(targets, target)
+		current = filepath.Clean(target)
+		if current != target {
+			targets = append(targets, current)
+		}
+	}
+	return targets
 }
 
 // currentUserName returns the login name to redact: $USER, else the
