@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -51,8 +52,6 @@ var codeDirectoryFlags = []struct {
 	{0x00010000, "runtime"},
 	{0x00020000, "linker-signed"},
 }
-
-const flagAdHoc = 0x2
 
 // Hash type names from cs_blobs.h (CS_HASHTYPE_*).
 var hashTypes = map[uint8]string{
@@ -156,7 +155,7 @@ func parseSignature(slice *Slice, data []byte) error {
 			slice.Signature = SignatureFromCommonName(name)
 		}
 	}
-	if containsFlag(slice.Flags, "adhoc") {
+	if slices.Contains(slice.Flags, "adhoc") {
 		slice.Signature = SignatureAdHoc
 	}
 	return nil
@@ -236,15 +235,6 @@ func flagNames(flags uint32) []string {
 		names = append(names, fmt.Sprintf("0x%x", flags))
 	}
 	return names
-}
-
-func containsFlag(flags []string, name string) bool {
-	for _, f := range flags {
-		if f == name {
-			return true
-		}
-	}
-	return false
 }
 
 // signerCommonName returns the common name of the certificate that signed
