@@ -476,24 +476,10 @@ func currentUserName(streams *IO) string {
 	return ""
 }
 
-// sarifURI returns path relative to the working directory, with slashes,
-// because SARIF locations are relative to the checked-out repository. A path
-// outside the working directory stays absolute.
-func sarifURI(path string) string {
-	if filepath.IsAbs(path) {
-		if wd, err := os.Getwd(); err == nil {
-			if rel, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(rel, "..") {
-				path = rel
-			}
-		}
-	}
-	return filepath.ToSlash(path)
-}
-
 // writeCheckSARIF writes the findings as SARIF results located at the
 // --app or --entitlements path.
 func writeCheckSARIF(streams *IO, opts *checkOptions, r *report.Report) error {
-	uri := sarifURI(opts.App + opts.Entitlements)
+	uri := repositoryURI(opts.App + opts.Entitlements)
 	var results []report.SARIFResult
 	seen := map[string]bool{}
 	var rules []*checks.Rule
