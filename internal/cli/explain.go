@@ -275,6 +275,9 @@ type explainRun struct {
 	scanner *sandboxlog.Scanner
 	input   string
 	target  *report.Target
+
+	// localUserHomes caches localUsers.
+	localUserHomes []report.UserHome
 }
 
 // all reads the whole input, then writes the report.
@@ -433,13 +436,24 @@ func (r *explainRun) markdownOptions(denials ...report.Denial) report.ExplainMar
 			}
 		}
 	}
+	opts.Users = append(opts.Users, r.localUsers()...)
+	return opts
+}
+
+// localUsers returns the home folders and the user name of this machine
+// that Markdown output hides. They are looked up once per run, because
+// --follow writes Markdown for each denial and the lookup reads symlinks.
+func (r *explainRun) localUsers() []report.UserHome {
+	if r.localUserHomes != nil {
+		return r.localUserHomes
+	}
 	// The same folders check hides: --home, $HOME and the account's home,
 	// each also with symlinks resolved.
 	for _, home := range homesToRedact(r.streams, r.opts.Home) {
-		opts.Users = append(opts.Users, report.UserHome{Home: home})
+		r.localUserHomes = append(r.localUserHomes, report.UserHome{Home: home})
 	}
-	opts.Users = append(opts.Users, report.UserHome{Home: userHome(r.streams), User: currentUserName(r.streams)})
-	return opts
+	r.localUserHomes = append(r.localUserHomes, report.UserHome{Home: userHome(r.streams), User: currentUserName(r.streams)})
+	return r.localUserHomes
 }
 
 // stats converts the scanner's counts.
