@@ -181,11 +181,14 @@ func absolutePath(path string) string {
 // checkSourceMapPaths rejects a --source-map whose entitlements file or
 // bundle does not exist, which would otherwise map nothing and pass.
 func checkSourceMapPaths(sourceMap, source, target string) error {
+	const hint = "pass an existing entitlements file and bundle path, e.g. MyApp/MyApp.entitlements=build/MyApp.app"
 	for _, path := range []string{source, target} {
 		if _, err := os.Stat(path); err != nil {
-			return inputErrorf("pass an existing entitlements file and bundle path, e.g. MyApp/MyApp.entitlements=build/MyApp.app",
-				"invalid --source-map %q: %q: %v", sourceMap, path, errors.Unwrap(err))
+			return inputErrorf(hint, "invalid --source-map %q: %q: %v", sourceMap, path, errors.Unwrap(err))
 		}
+	}
+	if info, _ := os.Stat(source); !info.Mode().IsRegular() {
+		return inputErrorf(hint, "invalid --source-map %q: %q is not a regular file", sourceMap, source)
 	}
 	return nil
 }
@@ -439,10 +442,21 @@ func distributionFor(flag checks.Distribution, target *entitlements.Target) chec
 }
 
 // readKeyLines returns the key lines of an XML plist, or nil for other
-// formats and unreadable files: findings then point at the whole file.
+// formats and unreadable files: findings then point at the whole file. Only
+// a regular file is opened, because opening a FIFO would block, and at most
+// maxKeyLineBytes are read.
 func readKeyLines(path string) map[string]report.KeyLine {
-	data, err := os.ReadFile(path)
+	info, err := os.Stat(path)
+	if err != nil || !info.Mode().IsRegular() {
+		return nil
+	}
+	f, err := os.Open(path)
 	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxKeyLineBytes+1))
+	if err != nil || len(data) > maxKeyLineBytes {
 		return nil
 	}
 	lines, err := report.PlistKeyLines(data)
@@ -451,6 +465,10 @@ func readKeyLines(path string) map[string]report.KeyLine {
 	}
 	return lines
 }
+
+// maxKeyLineBytes bounds the plist read for key lines; it matches the 16 MB
+// limit the entitlements reader puts on a property list file.
+const maxKeyLineBytes = 16 << 20
 
 // keyLine returns the line of the finding's value if known, else of its
 // key, else 0.

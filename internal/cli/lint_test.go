@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -584,4 +585,23 @@ func quotedLintOutput(readme string) (output string, code int, ok bool) {
 		return "", 0, false
 	}
 	return output, code, true
+}
+
+func TestLintSourceMapRejectsFIFO(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	app := writeTestApp(t, dir, "Apple Distribution: Example Corp (ABCDE12345)")
+	if err := syscall.Mkfifo("Relay.entitlements", 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+
+	// Opening a FIFO for reading blocks until a writer comes, so lint must
+	// reject it before reading; the test would hang otherwise.
+	_, stderr, code := runLintCommand("--source-map", "Relay.entitlements="+filepath.Join(app, "Contents", "XPCServices", "Relay.xpc"), app)
+	if code != ExitUsage {
+		t.Errorf("exit code = %d, want %d", code, ExitUsage)
+	}
+	if !strings.Contains(stderr, `"Relay.entitlements" is not a regular file`) {
+		t.Errorf("stderr does not name the FIFO:\n%s", stderr)
+	}
 }
