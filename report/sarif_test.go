@@ -9,9 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-
 	"github.com/sockdoctor/sockdoctor/checks"
+	"github.com/sockdoctor/sockdoctor/internal/sariftest"
 )
 
 var updateSARIF = flag.Bool("update-sarif", false, "rewrite the SARIF golden files")
@@ -32,32 +31,7 @@ func validateSARIF(t *testing.T, data []byte) {
 // sarifSchemaError returns the schema violations of data, or nil.
 func sarifSchemaError(t *testing.T, data []byte) error {
 	t.Helper()
-	file, err := os.Open(sarifSchemaPath)
-	if os.IsNotExist(err) {
-		t.Skipf("SARIF schema not found at %s", sarifSchemaPath)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer file.Close()
-	schemaDoc, err := jsonschema.UnmarshalJSON(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	compiler := jsonschema.NewCompiler()
-	const url = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-	if err := compiler.AddResource(url, schemaDoc); err != nil {
-		t.Fatal(err)
-	}
-	schema, err := compiler.Compile(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	instance, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		t.Fatalf("SARIF output is not JSON: %v", err)
-	}
-	return schema.Validate(instance)
+	return sariftest.SchemaError(t, sarifSchemaPath, data)
 }
 
 func sampleSARIF(t *testing.T) []byte {

@@ -15,10 +15,9 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
-	"github.com/santhosh-tekuri/jsonschema/v6"
-
 	"github.com/sockdoctor/sockdoctor/entitlements"
 	"github.com/sockdoctor/sockdoctor/internal/fixture"
+	"github.com/sockdoctor/sockdoctor/internal/sariftest"
 )
 
 var updateLintGolden = flag.Bool("update-lint", false, "rewrite testdata/lint/corpus.golden")
@@ -193,32 +192,7 @@ func TestLintCorpusNotable(t *testing.T) {
 
 func validateSARIFSchema(t *testing.T, data []byte) {
 	t.Helper()
-	file, err := os.Open(sarifSchemaFile)
-	if os.IsNotExist(err) {
-		t.Skipf("SARIF schema not found at %s", sarifSchemaFile)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer file.Close()
-	doc, err := jsonschema.UnmarshalJSON(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	compiler := jsonschema.NewCompiler()
-	const url = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-	if err := compiler.AddResource(url, doc); err != nil {
-		t.Fatal(err)
-	}
-	schema, err := compiler.Compile(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	instance, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		t.Fatalf("SARIF output is not JSON: %v", err)
-	}
-	if err := schema.Validate(instance); err != nil {
+	if err := sariftest.SchemaError(t, sarifSchemaFile, data); err != nil {
 		t.Errorf("SARIF output does not validate: %v", err)
 	}
 }
