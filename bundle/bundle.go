@@ -140,7 +140,7 @@ func locate(dir string) (Layout, string, error) {
 
 	// An Info.plist that exists but is not a readable regular file (a
 	// FIFO, a device, a symbolic link loop) still marks the layout, so
-	// readInfo can say what is wrong with it.
+	// readInfo can report what is wrong with it.
 	contents := filepath.Join(dir, "Contents")
 	if exists(filepath.Join(contents, "Info.plist")) {
 		return LayoutMacOS, contents, nil

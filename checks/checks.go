@@ -58,7 +58,7 @@ const (
 	// DistributionDevelopment is a development signature, not yet tied to
 	// a channel.
 	DistributionDevelopment Distribution = "development"
-	// DistributionUnknown is used when the channel cannot be told. Workarounds
+	// DistributionUnknown is used when the channel cannot be determined. Workarounds
 	// then list every channel's advice, each labelled, and a rule's
 	// DistributionUnknown workarounds apply to every channel.
 	DistributionUnknown Distribution = "unknown"
@@ -74,8 +74,8 @@ type Finding struct {
 	Workaround []string `json:"workaround"`
 	References []string `json:"references"`
 
-	// AppEvidence lists the Evidence lines that state what the tool knows
-	// of the app: its bundle ID, Team ID, sandbox and groups, or that it is
+	// AppEvidence lists the Evidence lines that state the facts the tool has
+	// about the app: its bundle ID, Team ID, sandbox and groups, or that it is
 	// unknown. Explain drops them where it states its own assumptions.
 	// They are not part of the JSON report.
 	AppEvidence []string `json:"-"`

@@ -187,7 +187,7 @@ func (f *facts) systemSocket() (r *Rule, msg string, denied bool) {
 	return nil, "", false
 }
 
-// lacks ends a sentence about an entitlement the app lacks, and says when
+// lacks ends a sentence about an entitlement the app lacks, and states when
 // that is only assumed because the app is unknown.
 func (f *facts) lacks() string {
 	if !f.appKnown {
@@ -687,7 +687,7 @@ func (f *facts) newFindingWithApp(r *Rule, message string, socketEvidence []stri
 	return fd
 }
 
-// appFacts lists what the tool knows of the app, one evidence line each.
+// appFacts lists the facts the tool has about the app, one evidence line each.
 func (f *facts) appFacts() []string {
 	var ev []string
 	if !f.appKnown {

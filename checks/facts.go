@@ -28,7 +28,7 @@ type facts struct {
 	process   string // denied process from a log line; "" for check
 	assumed   []string
 	home      string
-	// modelledHome is true when home stands in for a Mac's home folder.
+	// modelledHome is true when home models a Mac's home folder.
 	modelledHome bool
 
 	// The socket, as socket.Inspect reports it.

@@ -32,7 +32,7 @@ type Input struct {
 	// lies in a reachable place.
 	Home string
 	// ModelledHome means Home is not the account's own home folder but
-	// stands in for a Mac's (tests and CI on Linux). A path inside it is
+	// models a Mac's (tests and CI on Linux). A path inside it is
 	// then measured against sun_path as it would read on the Mac, under
 	// /Users/<base name of Home>.
 	ModelledHome bool

@@ -13,7 +13,7 @@ type Rule struct {
 	Severity Severity
 	// Title is a short noun phrase, shown as the finding's headline.
 	Title string
-	// Summary is one sentence that says when the rule fires.
+	// Summary is one sentence that states when the rule fires.
 	Summary string
 	// Doc is the Markdown documentation printed by `sockdoctor rules ID`: what
 	// the rule means, why macOS behaves so, the evidence the tool uses, and

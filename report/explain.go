@@ -59,7 +59,7 @@ type Denial struct {
 
 	Kind string `json:"kind"` // DenialSocket, DenialSocketError, DenialNetwork or DenialOther
 	// Assumed lists what the diagnosis assumed because neither the log nor
-	// the flags say it, such as the app's entitlements without --app. The
+	// the flags state it, such as the app's entitlements without --app. The
 	// evidence of each finding repeats these lines first.
 	Assumed []string `json:"assumed,omitempty"`
 	// Meaning is a one-line explanation of the operation, or for a socket

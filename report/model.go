@@ -107,7 +107,7 @@ func (r *Report) chosenCandidate() int {
 	return 0
 }
 
-// choiceReason says why the report is about the chosen candidate, in the
+// choiceReason returns the reason the report is about the chosen candidate, in the
 // words of socket.ChooseCandidate, which made the choice.
 func (r *Report) choiceReason() string {
 	infos := make([]*socket.Info, len(r.Candidates))
@@ -126,7 +126,7 @@ func candidatePath(c Candidate) string {
 	return c.Socket.Path
 }
 
-// candidateFileState says in a few words whether the candidate's path
+// candidateFileState returns, in a few words, whether the candidate's path
 // exists: "exists", "missing" or "not read" for a modelled path.
 func candidateFileState(c Candidate) string {
 	switch {

@@ -67,7 +67,7 @@ const (
 	// listens on.
 	DialRefused DialResult = "refused"
 	// DialNotFound is ENOENT, or ENOTDIR when a path component is a file.
-	// Dial.Errno tells them apart.
+	// Dial.Errno distinguishes them.
 	DialNotFound DialResult = "not-found"
 	// DialPermissionDenied is EACCES: file permissions on the socket or a
 	// folder above it.
@@ -81,7 +81,7 @@ const (
 	// DialPathTooLong means the host rejected the path as longer than its
 	// sun_path (EINVAL from Go, or ENAMETOOLONG).
 	DialPathTooLong DialResult = "path-too-long"
-	// DialSkipped means no connect was made; Dial.SkipReason says why.
+	// DialSkipped means no connect was made, and Dial.SkipReason gives the reason.
 	DialSkipped DialResult = "skipped"
 
 	// DialBusy is EAGAIN: Linux returns it at once when the listener's
@@ -121,7 +121,7 @@ type Options struct {
 	Dial      bool          // make a test connect
 	Timeout   time.Duration // test connect timeout; default DefaultTimeout
 
-	// ModelOutsideHome means Home stands in for a Mac's home folder, so a
+	// ModelOutsideHome means Home models a Mac's home folder, so a
 	// path outside it is not read or dialled on this host, where it would
 	// describe the wrong machine. Documented symlinks such as Docker
 	// Desktop's /var/run/docker.sock are followed to their target in Home.
@@ -146,7 +146,7 @@ type Dial struct {
 	// Error is the connect's error text; it is empty for a skipped
 	// connect, whose reason is in SkipReason.
 	Error string `json:"error,omitempty"`
-	// SkipReason says why a skipped connect was not made, such as "not
+	// SkipReason is the reason a skipped connect was not made, such as "not
 	// requested". It is for people, so the JSON report leaves it out.
 	SkipReason string `json:"-"`
 	// ServerType is the server's socket type ("datagram" or "seqpacket")
@@ -181,7 +181,7 @@ type Info struct {
 	TempKind       string `json:"temp_kind,omitempty"`    // which temporary folder, for LocationTmp
 	BlockingDir    string `json:"blocking_dir,omitempty"` // first parent folder the user cannot search
 	Writable       bool   `json:"writable,omitempty"`     // connect: the socket; bind: its parent folder
-	// Modelled says how a path outside a modelled home folder was judged
+	// Modelled describes how a path outside a modelled home folder was judged
 	// without reading it (Options.ModelOutsideHome); "" when it was read.
 	Modelled string `json:"modelled,omitempty"`
 }

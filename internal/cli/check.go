@@ -184,7 +184,7 @@ func homeFolder(flag string, streams *IO) (string, error) {
 }
 
 // isModelledHome reports whether home differs from the current account's
-// home folder in the user database. Such a home stands in for a Mac, so
+// home folder in the user database. Such a home models a Mac, so
 // paths outside it on this host say nothing about that Mac.
 func isModelledHome(home string) bool {
 	u, err := user.Current()

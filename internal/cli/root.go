@@ -133,7 +133,7 @@ connect.`,
 		return &InputError{Err: err, Hint: fmt.Sprintf("run %q for the flags it takes", cmd.CommandPath()+" --help")}
 	})
 
-	// The root runs only to reject an unknown command with a hint; without
+	// The root runs only to reject an unknown command with a hint. Without
 	// a command it prints the help, as cobra does for a command that
 	// cannot run.
 	root.Args = unknownCommandArgs
@@ -178,7 +178,7 @@ func rejectUnknownShell(cmd *cobra.Command) {
 }
 
 // subcommands lists the constructors of the commands defined in other files
-// of this package; each file appends its own in init, so adding a command
+// of this package. Each file appends its own in init, so adding a command
 // touches one file.
 var subcommands []func(*IO) *cobra.Command
 
@@ -238,7 +238,7 @@ func maximumArgs(n int, expected string) cobra.PositionalArgs {
 
 // rangeArgs returns a validator that accepts from minimum to maximum
 // arguments; a negative maximum means no limit. Its errors are
-// InputErrors whose hint says expected to pass.
+// InputErrors whose hint names what to pass.
 func rangeArgs(minimum, maximum int, expected string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		switch {
@@ -278,7 +278,7 @@ func argumentCount(minimum, maximum int) string {
 	return fmt.Sprintf("%d to %s", minimum, noun(maximum))
 }
 
-// usageHint returns a hint that says what to pass, then the command's
+// usageHint returns a hint that names what to pass, then the command's
 // usage line.
 func usageHint(cmd *cobra.Command, pass string) string {
 	return fmt.Sprintf("%s; usage: %s", pass, cmd.UseLine())
