@@ -450,14 +450,11 @@ func homeLinkTargets(home string) []string {
 		}
 		if !filepath.IsAbs(target) {
 			// Keep the link's own spelling ("sub/./real"), as the symlink
-			// lines print it; the cleaned form is added below.
+			// lines print it. report.Redact also replaces its cleaned form.
 			target = filepath.Dir(current) + "/" + target
 		}
 		targets = append(targets, target)
 		current = filepath.Clean(target)
-		if current != target {
-			targets = append(targets, current)
-		}
 	}
 	return targets
 }
